@@ -1,0 +1,70 @@
+"""Settings: defaults in code < TOML file < CLI flags, frozen once built."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every option a stage reads; build with `load_settings`."""
+
+    db: Path = Path("compare.duckdb")
+    out: Path = Path("reports")
+    workers: int = 0  # 0 = all cores
+    model: str | None = None
+    batch_size: int = 16
+    max_file_bytes: int = 20_000_000
+    lexicon_dir: Path | None = None
+    extra_lexicons: tuple[Path, ...] = field(default_factory=tuple)
+    match_similarity: float = 55.0
+    lock_timeout: float = 30.0
+
+    def worker_count(self) -> int:
+        """Number of extraction processes to use."""
+        if self.workers and self.workers > 0:
+            return self.workers
+        return max(1, os.cpu_count() or 1)
+
+
+_PATH_FIELDS = {"db", "out", "lexicon_dir"}
+
+
+def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
+    """Build Settings from defaults, an optional TOML file, then non-None overrides."""
+    values: dict[str, Any] = {}
+    if config is not None:
+        try:
+            data = tomllib.loads(Path(config).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file not found: {config}") from None
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"config file {config} is not valid TOML: {exc}") from None
+        section = data.get("source-compare", data)
+        values.update(_coerce(section, Path(config).parent))
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return replace(Settings(), **values)
+    except TypeError as exc:
+        raise ConfigError(f"unknown setting: {exc}") from None
+
+
+def _coerce(section: dict[str, Any], base: Path) -> dict[str, Any]:
+    known = {f.name for f in fields(Settings)}
+    out: dict[str, Any] = {}
+    for key, value in section.items():
+        key = key.replace("-", "_")
+        if key == "lexicons":
+            paths = value if isinstance(value, list) else [value]
+            out["extra_lexicons"] = tuple(base / str(p) for p in paths)
+            continue
+        if key not in known:
+            raise ConfigError(f"unknown setting in config file: {key}")
+        out[key] = base / str(value) if key in _PATH_FIELDS else value
+    return out

@@ -1,0 +1,155 @@
+"""Extract stage: articles -> sentences, entities, claims, quotes and framing terms.
+
+The spaCy components live in this package (quantities, quotes, attribution, framing); this
+module runs them over the articles that are new or changed, in batches through `nlp.pipe`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import resources
+from typing import Any, Iterable, Iterator
+
+import duckdb
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .. import store
+from ..config import Settings
+from ..nlp import build_pipeline
+from ..records import StageResult
+from .quantities import sentence_bounds
+
+EXTRACTOR_VERSION = "1"
+
+CLAIM_FIELDS = ("sentence_index", "start", "end", "text", "value", "low", "high", "qualifier",
+                "direction", "unit", "counted", "measure", "predicate", "speaker",
+                "reporting_verb", "time", "hedged", "negated", "sentence")
+
+
+def extractor_key(nlp: Language, settings: Settings) -> str:
+    """A fingerprint of everything extraction depends on besides the text."""
+    digest = hashlib.sha1(EXTRACTOR_VERSION.encode())
+    digest.update(f"{nlp.meta.get('name')}-{nlp.meta.get('version')}".encode())
+    package = resources.files("compare.lexicons")
+    for entry in sorted(package.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            digest.update(entry.read_bytes())
+    for path in settings.extra_lexicons:
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(str(path).encode())
+    return digest.hexdigest()[:12]
+
+
+def doc_rows(doc: Doc) -> dict[str, list[dict[str, Any]]]:
+    """The rows one processed Doc contributes to each table (without article ids)."""
+    sentences = [{"sentence_index": i, "start": s, "end": e} for i, (s, e) in enumerate(sentence_bounds(doc))]
+    starts = [s["start"] for s in sentences]
+    entities = []
+    for ent in doc.ents:
+        index = max(0, _bisect(starts, ent.start_char))
+        entities.append({"sentence_index": index, "label": ent.label_, "text": ent.text,
+                         "start": ent.start_char, "end": ent.end_char})
+    claims = [{k: c.get(k) for k in CLAIM_FIELDS} for c in (doc._.claims or [])]
+    quotes = [{k: q.get(k) for k in ("text", "speaker", "verb", "start", "end", "sentence_index")}
+              for q in (doc._.quotes or [])]
+    framing = [dict(f) for f in (doc._.framing or [])]
+    return {"sentences": sentences, "entities": entities, "claims": claims, "quotes": quotes,
+            "framing": framing}
+
+
+def _bisect(starts: list[int], char: int) -> int:
+    lo, hi = 0, len(starts)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if starts[mid] <= char:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo - 1
+
+
+def process(nlp: Language, texts: list[str], *, batch_size: int, workers: int) -> Iterator[dict[str, list[dict[str, Any]]]]:
+    """Rows for each text, in order; uses several processes when there is enough work."""
+    n_process = max(1, min(workers, len(texts) // max(1, batch_size)))
+    for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
+        yield doc_rows(doc)
+
+
+def with_ids(article_id: str, rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """Rows of one article with the article id and stable row ids filled in."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for table, items in rows.items():
+        filled = []
+        for item in items:
+            row = {**item, "article_id": article_id}
+            if table == "claims":
+                row["id"] = f"{article_id}-c{item['start']}"
+            elif table == "quotes":
+                row["id"] = f"{article_id}-q{item['start']}"
+            elif table == "framing":
+                row["id"] = f"{article_id}-f{item['start']}-{item['kind']}"
+            filled.append(row)
+        out[table] = filled
+    return out
+
+
+_TABLES = ("sentences", "entities", "claims", "quotes", "framing")
+
+
+def text_key(key: str, text: str) -> str:
+    """The `extracted.extractor` value of an article: extractor fingerprint and text hash."""
+    return f"{key}:{hashlib.md5(text.encode('utf-8')).hexdigest()}"
+
+
+def write_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[str, dict[str, list[dict[str, Any]]]]], keys: list[str]) -> dict[str, int]:
+    """Replace the rows of a batch of articles in one transaction; returns rows per table."""
+    ids = [article_id for article_id, _ in batch]
+    counts: dict[str, int] = {}
+    with store.transaction(con):
+        for table in (*_TABLES, "extracted"):
+            store.delete_for_articles(con, table, ids)
+        for table in _TABLES:
+            rows = [row for _, tables in batch for row in tables[table]]
+            counts[table] = store.insert_frame(con, table, store.to_frame(table, rows))
+        store.insert_frame(con, "extracted", store.to_frame(
+            "extracted", [{"article_id": i, "extractor": k} for i, k in zip(ids, keys)]))
+    return counts
+
+
+def pending(con: duckdb.DuckDBPyConnection, key: str) -> list[tuple[str, str]]:
+    """(id, text) of articles whose extraction is missing or stale, in id order."""
+    return [(r[0], r[1]) for r in con.execute(
+        "SELECT a.id, a.text FROM articles a LEFT JOIN extracted x ON x.article_id = a.id "
+        "WHERE x.extractor IS DISTINCT FROM ? || ':' || md5(a.text) ORDER BY a.id", [key]
+    ).fetchall()]
+
+
+def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, nlp: Language | None = None) -> StageResult:
+    """Extract every new or changed article; rerunning on unchanged articles does nothing."""
+    nlp = nlp or build_pipeline(settings.model, lexicon_files=settings.extra_lexicons)
+    key = extractor_key(nlp, settings)
+    todo = pending(con, key)
+    # drop the rows of articles that no longer exist
+    with store.transaction(con):
+        for table in (*_TABLES, "extracted"):
+            con.execute(f"DELETE FROM {table} WHERE article_id NOT IN (SELECT id FROM articles)")
+    totals: dict[str, int] = {"articles": 0}
+    chunk = max(settings.batch_size * settings.worker_count() * 4, 64)
+    for offset in range(0, len(todo), chunk):
+        part = todo[offset:offset + chunk]
+        batch = []
+        for (article_id, text), rows in zip(part, process(nlp, [t for _, t in part], batch_size=settings.batch_size, workers=settings.worker_count())):
+            batch.append((article_id, with_ids(article_id, rows)))
+        written = write_batch(con, batch, [text_key(key, text) for _, text in part])
+        totals["articles"] += len(batch)
+        for table, n in written.items():
+            totals[table] = totals.get(table, 0) + n
+    return StageResult("extract", totals)
+
+
+def extract_texts(nlp: Language, texts: Iterable[str], *, batch_size: int = 16, workers: int = 1) -> Iterator[dict[str, list[dict[str, Any]]]]:
+    """Rows for texts that are not in any database (the `claims` command)."""
+    return process(nlp, list(texts), batch_size=batch_size, workers=workers)

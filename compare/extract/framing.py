@@ -1,0 +1,69 @@
+"""The `framing_terms` spaCy component: naming choices, hedges, loaded terms, reporting verbs.
+
+Sets `doc._.framing` to plain dicts (kind, term, canonical, start, end). The words come from
+the framing, hedges and reporting-verb lexicons, which users extend from their config.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..lexicons import Lexicons, load_lexicons
+
+if not Doc.has_extension("framing"):
+    Doc.set_extension("framing", default=None)
+
+# modal verbs hedge figures (attribution.py) but say nothing of an outlet's framing
+_MODALS = {"may", "might", "could"}
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+class FramingTerms:
+    """Finds the framing terms of a Doc."""
+
+    def __init__(self, nlp: Language, name: str, lexicon_files: list[str]) -> None:
+        self.name = name
+        self.lex: Lexicons = load_lexicons(tuple(Path(p) for p in lexicon_files))
+        self._naming = re.compile(rf"(?<![\w-])({_alternation(list(self.lex.naming))})(?![\w-])")
+        self._loaded = re.compile(rf"(?<![\w-])({_alternation(list(self.lex.loaded))})(?![\w-])", re.IGNORECASE)
+        hedges = [h for h in self.lex.hedges if h not in _MODALS]
+        self._hedges = re.compile(rf"(?<![\w-])({_alternation(hedges)})(?![\w-])", re.IGNORECASE)
+        self._loaded_lower = {k.lower(): v for k, v in self.lex.loaded.items()}
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        items: list[dict[str, Any]] = []
+        for m in self._naming.finditer(text):
+            items.append(_item("naming", m.group(1), self.lex.naming[m.group(1)], m.start(1), m.end(1)))
+        taken = {(i["start"], i["end"]) for i in items}
+        for m in self._loaded.finditer(text):
+            if any(s <= m.start(1) < e for s, e in taken):
+                continue
+            items.append(_item("loaded", m.group(1), self._loaded_lower[m.group(1).lower()], m.start(1), m.end(1)))
+        for m in self._hedges.finditer(text):
+            items.append(_item("hedge", m.group(1), m.group(1).lower(), m.start(1), m.end(1)))
+        for tok in doc:
+            lemma = tok.lemma_.lower()
+            if tok.pos_ == "VERB" and lemma in self.lex.reporting_verbs and any(c.dep_ in ("nsubj", "ccomp") for c in tok.children):
+                items.append(_item("reporting_verb", tok.text, lemma, tok.idx, tok.idx + len(tok.text)))
+        items.sort(key=lambda i: (i["start"], i["kind"]))
+        doc._.framing = items
+        return doc
+
+
+def _item(kind: str, term: str, canonical: str, start: int, end: int) -> dict[str, Any]:
+    return {"kind": kind, "term": term, "canonical": canonical, "start": start, "end": end}
+
+
+@Language.factory("framing_terms", default_config={"lexicon_files": []})
+def make_framing_terms(nlp: Language, name: str, lexicon_files: list[str]) -> FramingTerms:
+    """Factory of the `framing_terms` component."""
+    return FramingTerms(nlp, name, lexicon_files)

@@ -1,0 +1,334 @@
+"""Figures as news writes them: find them in text and turn them into values and intervals.
+
+This module sees characters only; what a figure counts and who says so is decided on the
+parse (quantities.py, attribution.py). Interval conventions are documented in the README.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+           "trillion": 1_000_000_000_000}
+_ABBR = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "mln": 1_000_000, "bn": 1_000_000_000,
+         "b": 1_000_000_000, "bln": 1_000_000_000, "tn": 1_000_000_000_000, "trn": 1_000_000_000_000}
+
+# Vague amounts: the interval each asserts (see README, "Interval conventions").
+VAGUE = {
+    "dozens": (24.0, 99.0), "scores": (40.0, 99.0), "hundreds": (200.0, 999.0),
+    "thousands": (2_000.0, 9_999.0), "millions": (2e6, 9.99e6), "billions": (2e9, 9.99e9),
+    "tens of thousands": (20_000.0, 99_999.0), "hundreds of thousands": (200_000.0, 999_999.0),
+    "tens of millions": (2e7, 9.99e7), "hundreds of millions": (2e8, 9.99e8),
+    "several hundred": (300.0, 999.0), "several thousand": (3_000.0, 9_999.0),
+    "several million": (3e6, 9.99e6), "a few hundred": (200.0, 500.0),
+    "a few thousand": (2_000.0, 5_000.0), "a few dozen": (24.0, 60.0),
+    "several dozen": (36.0, 99.0), "a handful of": (2.0, 6.0),
+}
+
+APPROX_WIDTH = 0.10  # "about 1,500" asserts 1,350..1,650
+
+# qualifier words before a figure -> qualifier name
+_PREFIX_QUALIFIERS = [
+    (r"more\s+than|over|above|exceeding|in\s+excess\s+of|upwards\s+of|just\s+over|well\s+over|north\s+of", "more_than"),
+    (r"at\s+least|no\s+fewer\s+than|no\s+less\s+than|not\s+less\s+than|a\s+minimum\s+of|a\s+record", "at_least"),
+    (r"less\s+than|fewer\s+than|under|below|just\s+under|nearly\s+under", "less_than"),
+    (r"at\s+most|no\s+more\s+than|not\s+more\s+than|a\s+maximum\s+of", "at_most"),
+    (r"up\s+to|as\s+many\s+as|as\s+much\s+as|as\s+high\s+as", "up_to"),
+    (r"nearly|almost|close\s+to|just\s+short\s+of|approaching", "nearly"),
+    (r"about|around|some|roughly|approximately|approx\.|an\s+estimated|estimated|circa|c\.|"
+     r"an\s+approximate|or\s+so|an\s+average\s+of|on\s+average", "approx"),
+]
+_SUFFIX_QUALIFIERS = [
+    (r"or\s+more|or\s+above|and\s+more|and\s+up|\+|-?plus", "at_least"),
+    (r"or\s+so|or\s+thereabouts", "approx"),
+    (r"or\s+fewer|or\s+less", "at_most"),
+]
+
+_W = r"(?:" + "|".join(sorted([*_UNITS, *_TENS], key=len, reverse=True)) + r")"
+_WORDNUM = rf"{_W}(?:[\s-]{_W})?"
+_SCALE = r"(?:hundred|thousand|million|billion|trillion)"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+_ABBR_RE = r"(?:k|m|mn|mln|bn|b|bln|tn|trn)(?![A-Za-z])"
+# One figure: digits (with scale) or words (with scale), or "a dozen"/"a hundred".
+_CORE = (
+    rf"(?:(?:{_DIGITS})(?:{_ABBR_RE}|(?:[\s-]+{_SCALE})+)?"
+    rf"|(?:{_WORDNUM})(?:(?:[\s-]+(?:and\s+)?(?:{_SCALE}|{_WORDNUM}))*)(?:\s+and\s+a\s+half(?:\s+{_SCALE})?)?"
+    rf"|(?:a|one)\s+(?:dozen|hundred|thousand|million|billion)(?:\s+and\s+a\s+half)?"
+    rf"|half\s+a\s+(?:dozen|hundred|thousand|million|billion)"
+    rf"|a\s+dozen|dozen)"
+)
+_VAGUE_RE = "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in VAGUE), key=len, reverse=True))
+
+_PREFIX_Q = "|".join(p for p, _ in _PREFIX_QUALIFIERS)
+_CURRENCY = r"(?:US\$|A\$|C\$|\$|£|€|¥|₩|₽|₴)"
+
+FIGURE_RE = re.compile(
+    rf"""
+    (?<![\w.,/:$£€¥-])                       # not glued to a word, a date or a decimal
+    (?:(?P<qual>{_PREFIX_Q})\s+)?
+    (?:(?P<cur>{_CURRENCY})\s?)?
+    (?:
+        (?P<vague>{_VAGUE_RE})(?![\w-])
+      | (?P<a>{_CORE})
+        (?:\s*(?P<rsep>-|–|—|to|and|or)\s*(?P=cur)?(?P<b>{_CORE}))?
+    )
+    (?P<pct>\s?%)?
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+_BETWEEN_RE = re.compile(r"(?:between|from)\s+$", re.IGNORECASE)
+_TIME_AFTER = re.compile(r"^\s?(?:a\.?m\.?|p\.?m\.?|gmt|bst|cet|utc|hrs|h\b|o'clock|local time)", re.IGNORECASE)
+_ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th|s)\b", re.IGNORECASE)
+_MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_MONTH_AFTER = re.compile(rf"^[\s-]*(?:{_MONTHS})\b\.?", re.IGNORECASE)
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s+$", re.IGNORECASE)
+_PHONE_RE = re.compile(r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)[\s.-]?)?\d{2,5}(?:[\s.-]\d{2,5}){1,4}")
+_AGE_AFTER = re.compile(r"^[\s-]*years?[\s-]+old\b|^-year-old", re.IGNORECASE)
+_AGE_BEFORE = re.compile(r"\b(?:aged|age|ages)\s+$", re.IGNORECASE)
+_HYPHEN_WORD = re.compile(r"^-([A-Za-z]+)")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure found in text, with its interval, before any syntax is read."""
+
+    start: int
+    end: int
+    text: str
+    value: float | None
+    low: float | None
+    high: float | None
+    qualifier: str
+    unit: str | None
+    number_start: int  # where the number itself starts (after qualifier and currency)
+    number_end: int
+
+
+def words_to_number(text: str) -> float | None:
+    """Value of a written number: '1,500', '1.2 million', 'fifteen hundred', '15-hundred', '10k'."""
+    s = text.lower().replace(",", "").strip()
+    s = re.sub(r"\band\b", " ", s)
+    half = False
+    if re.search(r"\ba\s+half\b", s):
+        half = True
+        s = re.sub(r"\s*a\s+half\b", " ", s)
+    m = re.fullmatch(r"(\d*\.?\d+)\s*(k|m|mn|mln|bn|b|bln|tn|trn)", s)
+    if m:
+        return float(m.group(1)) * _ABBR[m.group(2)]
+    if s.startswith("half a "):
+        inner = words_to_number(s[len("half a "):].replace("dozen", "twelve"))
+        return None if inner is None else inner / 2
+    s = re.sub(r"^(a|one)\s+dozen$", "twelve", s)
+    s = re.sub(r"^dozen$", "twelve", s)
+    s = re.sub(r"^a\s+", "one ", s)
+    parts = [p for p in re.split(r"[\s-]+", s) if p]
+    if not parts:
+        return None
+    total = 0.0
+    current = 0.0
+    seen = False
+    for part in parts:
+        if re.fullmatch(r"\d*\.?\d+", part):
+            current += float(part)
+            seen = True
+        elif part in _UNITS:
+            current += _UNITS[part]
+            seen = True
+        elif part in _TENS:
+            current += _TENS[part]
+            seen = True
+        elif part == "dozen":
+            current = (current or 1) * 12
+            seen = True
+        elif part == "hundred":
+            current = (current or 1) * 100
+            seen = True
+        elif part in _SCALES:
+            total += (current or 1) * _SCALES[part]
+            current = 0.0
+            seen = True
+        else:
+            return None
+    if not seen:
+        return None
+    value = total + current
+    if half:
+        # "one and a half million": the half belongs to the leading unit of the scale
+        scale = next((v for k, v in _SCALES.items() if k in parts and k != "hundred"), 1)
+        value += 0.5 * scale
+    return value
+
+
+def interval(value: float, qualifier: str) -> tuple[float | None, float | None]:
+    """The interval a qualified value asserts (README, 'Interval conventions')."""
+    if qualifier == "exact":
+        return value, value
+    if qualifier == "approx":
+        return round(value * (1 - APPROX_WIDTH), 6), round(value * (1 + APPROX_WIDTH), 6)
+    if qualifier == "nearly":
+        return round(value * (1 - APPROX_WIDTH), 6), value
+    if qualifier in ("more_than", "at_least"):
+        return value, None
+    if qualifier in ("less_than", "at_most", "up_to"):
+        return None, value
+    return value, value
+
+
+def _qualifier_name(text: str | None, table: list[tuple[str, str]]) -> str | None:
+    if not text:
+        return None
+    for pattern, name in table:
+        if re.fullmatch(pattern, text.strip(), re.IGNORECASE):
+            return name
+    return None
+
+
+def _blocked_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans that hold phone numbers: no figure is taken from inside them."""
+    spans = []
+    for m in _PHONE_RE.finditer(text):
+        digits = sum(c.isdigit() for c in m.group())
+        groups = re.split(r"[\s.-]", m.group())
+        # thousands separators never split a figure with spaces, so grouped digit runs of
+        # eight or more digits are phone-like; "1,500 2,000" cannot match this pattern
+        if digits >= 8 and not all(len(g) == 3 for g in groups[1:]) and (
+                len(groups) >= 3 or m.group().startswith(("0", "+", "("))):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def find_figures(text: str, *, unit_prefix: dict[str, str], unit_suffix: dict[str, str],
+                 extra_units: tuple[str, ...] = ()) -> list[Figure]:
+    """Every figure in `text` that could be a claim; dates, times, ages and codes are skipped."""
+    blocked = _blocked_spans(text)
+    suffix_units = sorted(unit_suffix, key=len, reverse=True)
+    suffix_lower = {u.lower() for u in unit_suffix}
+    suffix_re = re.compile(
+        r"^\s?(?:" + "|".join(re.escape(u) for u in suffix_units) + r")(?![A-Za-z])", re.IGNORECASE
+    ) if suffix_units else None
+    suffix_q_re = re.compile(r"^\s*(?:" + "|".join(p for p, _ in _SUFFIX_QUALIFIERS) + r")(?![A-Za-z])", re.IGNORECASE)
+    figures: list[Figure] = []
+    for m in FIGURE_RE.finditer(text):
+        start, end = m.start(), m.end()
+        if any(b0 <= m.start("a" if m.group("a") else "vague") < b1 for b0, b1 in blocked):
+            continue
+        num_start = m.start("vague") if m.group("vague") else m.start("a")
+        before = text[max(0, num_start - 40):num_start]
+        after = text[end:end + 40]
+        qual_text = m.group("qual")
+        cur = m.group("cur")
+        # the leading word of a match must not be a bare article: "a" alone is not a number
+        if m.group("a") and re.fullmatch(r"(?i)a|an", m.group("a").strip()):
+            continue
+        if _TIME_AFTER.match(after) or re.match(r"^[:.]\d", after):
+            continue
+        if m.group("a") and re.match(r"0\d", m.group("a")):
+            continue  # a leading zero: a code, a phone or a postcode, never a count
+        glued = re.match(r"[A-Za-z]+", text[m.end():])
+        if glued and glued.group().lower() not in suffix_lower and not m.group("pct"):
+            continue  # "0XX", "4x4", "3D": part of a code
+        if re.search(r"[©#№]\s*$", before) or re.search(r"\bNo\.?\s*$", before):
+            continue  # copyright years, numbered items ("No. 10")
+        if _ORDINAL_AFTER.match(text[end:end + 3]) and not m.group("vague"):
+            continue
+        if _AGE_AFTER.match(after) or _AGE_BEFORE.search(before):
+            continue
+        if m.group("a") and not m.group("b") and not cur and not m.group("pct"):
+            a = m.group("a")
+            if re.fullmatch(r"\d{1,2}", a) and (_MONTH_AFTER.match(after) or _MONTH_BEFORE.search(before)):
+                continue
+            if re.fullmatch(r"\d{4}", a) and 1800 <= int(a) <= 2100 and (
+                _MONTH_BEFORE.search(before) or re.search(r"(?i)\b(?:in|since|by|of|until|from|to|during|before|after|year|early|late|mid)\s+$", before)
+                or re.match(r"^\s*(?:[.,;:)]|$|-\d{2}\b|\s+(?:and|to|when|as|after|before|while|that|which)\b)", after)
+            ):
+                continue
+        if m.group("b") and re.fullmatch(r"\d{1,2}", m.group("b")) and _MONTH_AFTER.match(after):
+            continue  # "8-13 Oct"
+        hy = _HYPHEN_WORD.match(after)
+        if hy and not m.group("pct"):
+            word = hy.group(1).lower()
+            if word not in _SCALES and word not in _ABBR and word not in suffix_lower and word not in extra_units:
+                continue  # a descriptor: "two-storey", "14-story", "three-year"
+        # suffix unit or qualifier
+        unit: str | None = unit_prefix.get(cur) if cur else None
+        if m.group("pct"):
+            unit = "%"
+        elif suffix_re is not None and unit is None:
+            su = suffix_re.match(after)
+            if su:
+                unit = unit_suffix.get(su.group().strip()) or unit_suffix.get(su.group().strip().lower())
+                end += su.end()
+                after = text[end:end + 40]
+        qualifier = _qualifier_name(qual_text, _PREFIX_QUALIFIERS)
+        sq = suffix_q_re.match(after)
+        if sq and qualifier is None:
+            qualifier = _qualifier_name(sq.group().strip().lstrip("-"), _SUFFIX_QUALIFIERS) or _qualifier_name(sq.group().strip(), _SUFFIX_QUALIFIERS)
+            end += sq.end()
+        if m.group("vague"):
+            low, high = VAGUE[re.sub(r"\s+", " ", m.group("vague").lower())]
+            value = None
+            qual = "vague"
+            if qualifier in ("more_than", "at_least"):
+                high = None
+            elif qualifier in ("less_than", "at_most", "up_to"):
+                low = None
+        elif m.group("b"):
+            sep = m.group("rsep").lower()
+            a_val = words_to_number(m.group("a"))
+            b_val = words_to_number(m.group("b"))
+            if a_val is None or b_val is None:
+                continue
+            between = _BETWEEN_RE.search(text[:start] if not qual_text else "")
+            if sep == "and" and not between:
+                # "three missiles and 100 drones" is two figures, not a range: keep the first
+                end = m.end("a")
+                figures.append(_single(text, start, end, m, qual_text, cur, unit, qualifier))
+                continue
+            if sep == "or" and not (b_val > a_val and b_val <= a_val * 10):
+                end = m.end("a")
+                figures.append(_single(text, start, end, m, qual_text, cur, unit, qualifier))
+                continue
+            # a bare second number scaled like the first ("1.5 to 2 million")
+            if a_val < b_val / 100 and re.search(_SCALE + r"\s*$", m.group("b"), re.IGNORECASE) and not re.search(_SCALE, m.group("a"), re.IGNORECASE):
+                a_val *= b_val / float(words_to_number(re.sub(r"(?i)[\s-]*" + _SCALE + r"\s*$", "", m.group("b"))) or 1)
+            if b_val < a_val:
+                # "5,000-6" is not a range; "2010-11" style spans are dates
+                continue
+            if between:
+                start = between.start()
+            low, high = a_val, b_val
+            value = None
+            qual = "range"
+        else:
+            figures.append(_single(text, start, end, m, qual_text, cur, unit, qualifier))
+            continue
+        figures.append(Figure(start, end, text[start:end].strip(), value, low, high, qual, unit,
+                              num_start, m.end("b") if m.group("b") else m.end("vague")))
+    return figures
+
+
+def _single(text: str, start: int, end: int, m: re.Match[str], qual_text: str | None,
+            cur: str | None, unit: str | None, qualifier: str | None) -> Figure:
+    value = words_to_number(m.group("a"))
+    qual = qualifier or "exact"
+    if value is None:
+        value = 0.0
+    low, high = interval(value, qual)
+    if qual == "nearly":
+        qual = "approx"
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Figure(start, end, text[start:end], value, low, high, qual, unit, m.start("a"), m.end("a"))

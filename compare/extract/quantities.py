@@ -1,0 +1,331 @@
+"""The `quantity_claims` spaCy component: every figure with its interval, what it counts and how.
+
+Sets `doc._.claims` to a list of plain dicts (the fields of contracts.md section 2 that do not
+need attribution); `claim_attribution` fills in speaker, reporting verb, time and hedging.
+Plain dicts keep Docs serialisable across `nlp.pipe(n_process=...)` workers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..lexicons import Lexicons, load_lexicons
+from .numbers import Figure, find_figures
+
+if not Doc.has_extension("claims"):
+    Doc.set_extension("claims", default=None)
+
+# entity labels of names that carry digits ("Boeing 737", "Resolution 2231")
+_NAME_LABELS = {"PRODUCT", "LAW", "WORK_OF_ART", "EVENT", "FAC", "ORG"}
+_SKIP_MODIFIERS = {"det", "nummod", "quantmod", "predet", "punct", "advmod", "poss", "case", "cc", "prep"}
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """Character bounds of each sentence, with surrounding whitespace trimmed."""
+    bounds = []
+    for sent in doc.sents:
+        start, end = sent.start_char, sent.end_char
+        text = doc.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        bounds.append((start, end))
+    return bounds
+
+
+class QuantityClaims:
+    """Finds figures and reads, from the parse, what each counts and the verb that governs it."""
+
+    def __init__(self, nlp: Language, name: str, lexicon_files: list[str]) -> None:
+        self.name = name
+        self.lex: Lexicons = load_lexicons(tuple(Path(p) for p in lexicon_files))
+        self._measure_nouns = tuple(sorted(
+            {w for m in self.lex.measures for w in m.nouns if " " not in w}))
+
+    def __call__(self, doc: Doc) -> Doc:
+        claims: list[dict[str, Any]] = []
+        bounds = sentence_bounds(doc)
+        sent_starts = [b[0] for b in bounds]
+        seen: set[tuple[int, int]] = set()
+        for fig in find_figures(doc.text, unit_prefix=self.lex.unit_prefix,
+                                unit_suffix=self.lex.unit_suffix, extra_units=self._measure_nouns):
+            span = doc.char_span(fig.number_start, fig.number_end, alignment_mode="expand")
+            if span is None or len(span) == 0 or (fig.start, fig.end) in seen:
+                continue
+            claim = self._read(doc, fig, span)
+            if claim is None:
+                continue
+            seen.add((fig.start, fig.end))
+            index = _sentence_index(sent_starts, fig.start)
+            s0, s1 = bounds[index] if index >= 0 else (0, len(doc.text))
+            claim.update(sentence_index=index, sentence=doc.text[s0:s1])
+            claims.append(claim)
+        doc._.claims = claims
+        return doc
+
+    def _read(self, doc: Doc, fig: Figure, span: Span) -> dict[str, Any] | None:
+        root = span.root
+        if _is_name_part(span) or _is_bare_one(fig, root):
+            return None
+        if root.ent_type_ in ("DATE", "TIME") and fig.unit is None and _looks_like_date(span):
+            return None
+        if not any(t.is_alpha for t in root.sent if t.i not in range(span.start, span.end)):
+            return None  # a number standing alone ("2.") is a list marker, not a claim
+        if _is_age_apposition(span):
+            return None  # "Sarah Pickford, 29, from Leeds"
+        noun = _counted_head(root, span)
+        if noun is not None and noun.tag_ == "NNP" and fig.value is not None and fig.value < 10_000 \
+                and "," not in fig.text and not fig.unit and fig.qualifier == "exact":
+            return None  # an address or a name: "1 Example Wharf", "10 Downing Street"
+        counted = _noun_phrase(noun, span) if noun is not None else None
+        verb = self._predicate(noun if noun is not None else root)
+        direction = self._direction(root, span, noun)
+        measure = self._measure(noun, counted, verb, fig.unit, root)
+        return {
+            "start": fig.start,
+            "end": fig.end,
+            "text": fig.text,
+            "value": fig.value,
+            "low": fig.low,
+            "high": fig.high,
+            "qualifier": fig.qualifier,
+            "direction": direction,
+            "unit": fig.unit,
+            "counted": counted,
+            "measure": measure,
+            "predicate": verb.lemma_.lower() if verb is not None else None,
+            "negated": _negated(root, verb),
+            # token indices the attribution component starts its walk from
+            "_root": root.i,
+            "_verb": verb.i if verb is not None else None,
+        }
+
+    def _predicate(self, tok: Token) -> Token | None:
+        """The content verb governing `tok`, skipping coordination and light verbs."""
+        while tok.dep_ == "conj" and tok.head.i != tok.i:
+            tok = tok.head
+        for anc in tok.ancestors:
+            if anc.pos_ in ("VERB", "AUX") or (anc.tag_ in ("VBN", "VBG") and anc.dep_ in ("amod", "acl")):
+                if anc.lemma_.lower() in self.lex.light_verbs:
+                    continue
+                return anc
+        # a participle modifying the counted noun ("people injured", "injured people")
+        for child in tok.children:
+            if child.dep_ in ("acl", "amod", "relcl") and child.tag_ in ("VBN", "VBD"):
+                return child
+        return None
+
+    def _direction(self, root: Token, span: Span, noun: Token | None) -> str | None:
+        """'up' or 'down' when the figure is a change ("rose by 5%", "cut 200 jobs")."""
+        head = root.head
+        verb = None
+        if root.dep_ == "pobj" and head.lower_ == "by":
+            verb = head.head
+        elif root.dep_ in ("dobj", "npadvmod", "attr") and head.pos_ == "VERB":
+            verb = head
+        elif noun is not None and noun.dep_ == "dobj" and noun.head.pos_ == "VERB":
+            if noun.head.lemma_.lower() in self.lex.change_down and noun.head.lemma_.lower() in ("cut", "slash", "shed", "lose"):
+                verb = noun.head
+        if root.i > 0 and root.doc[span.start - 1].lower_ in ("up", "down") and span.start > 0:
+            return "up" if root.doc[span.start - 1].lower_ == "up" else "down"
+        if verb is None:
+            return None
+        lemma = verb.lemma_.lower()
+        if lemma in self.lex.change_up:
+            return "up"
+        if lemma in self.lex.change_down:
+            return "down"
+        return None
+
+    def _measure(self, noun: Token | None, counted: str | None, verb: Token | None,
+                 unit: str | None, root: Token) -> str | None:
+        """Canonical class of what is counted, from the lexicon; the noun's lemma otherwise."""
+        lex = self.lex
+        if unit:
+            for m in lex.measures:
+                if unit in m.units:
+                    return m.name
+        words: list[str] = []
+        if counted:
+            words.append(counted.lower())
+        if noun is not None:
+            words.append(noun.lemma_.lower())
+            words.append(noun.lower_)
+            words.extend(c.lower_ for c in noun.children if c.dep_ in ("amod", "compound", "acl", "relcl"))
+        if noun is None:
+            # "the death toll rose to 2,000", "put the number of injured at seven": the
+            # subject or object of the verb says what is counted
+            for arg in _arguments_of(root):
+                words.append(" ".join(t.lower_ for t in arg.subtree if t.dep_ in ("compound", "amod") or t.i == arg.i))
+                words.append(arg.lemma_.lower())
+                words.extend(t.lower_ for t in arg.subtree if t.dep_ == "pobj")
+        generic = noun is None or noun.lemma_.lower() in lex.generic_nouns
+        for word in words:
+            for m in lex.measures:
+                if word in m.nouns or any(word.endswith(" " + n) for n in m.nouns if " " in n):
+                    if not (generic and word in lex.generic_nouns):
+                        return m.name
+        if noun is not None:
+            for child in noun.children:
+                if child.dep_ in ("amod", "acl", "relcl"):
+                    for m in lex.measures:
+                        if child.lower_ in m.adjectives or child.lemma_.lower() in m.predicates:
+                            return m.name
+            if noun.head.dep_ in ("amod", "acomp") or noun.head.pos_ == "ADJ":
+                for m in lex.measures:
+                    if noun.head.lower_ in m.adjectives:
+                        return m.name
+        # "2,000 people are dead": the complement of the copula names it
+        if noun is not None and noun.head.pos_ in ("AUX", "VERB"):
+            for child in noun.head.children:
+                if child.dep_ in ("acomp", "attr", "oprd"):
+                    for m in lex.measures:
+                        if child.lower_ in m.adjectives or child.lemma_.lower() in m.predicates:
+                            return m.name
+        # a generic noun or no noun at all: the governing verb decides ("killed 300", "300 died")
+        cursor = verb
+        for _ in range(2):
+            if cursor is None:
+                break
+            for m in lex.measures:
+                if cursor.lemma_.lower() in m.predicates or cursor.lower_ in m.adjectives:
+                    return m.name
+            # a verb like "left" in "left 300 dead": the adjective complement names it
+            for child in cursor.children:
+                if child.dep_ in ("acomp", "oprd", "xcomp", "amod") and any(child.lower_ in m.adjectives for m in lex.measures):
+                    return next(m.name for m in lex.measures if child.lower_ in m.adjectives)
+            cursor = None
+        if noun is not None and noun.pos_ in ("NOUN", "PROPN") and noun.is_alpha:
+            return noun.lemma_.lower()
+        return None
+
+
+def _sentence_index(starts: list[int], char: int) -> int:
+    lo, hi = 0, len(starts) - 1
+    ans = -1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if starts[mid] <= char:
+            ans = mid
+            lo = mid + 1
+        else:
+            hi = mid - 1
+    return max(ans, 0) if starts else -1
+
+
+def _is_name_part(span: Span) -> bool:
+    """True for digits inside a name: 'Boeing 737', 'Flight 17', 'Article 5'."""
+    root = span.root
+    if root.ent_type_ in _NAME_LABELS:
+        ents = [e for e in root.doc.ents if e.start <= root.i < e.end]
+        if ents and ents[0].start < span.start and root.doc[span.start - 1].pos_ == "PROPN":
+            return True
+    if span.start > 0:
+        prev = root.doc[span.start - 1]
+        if (prev.is_title and prev.pos_ in ("PROPN", "NOUN") and prev.dep_ == "compound"
+                and root.like_num and "," not in root.text and root.dep_ != "nummod"):
+            return True
+    return False
+
+
+def _is_age_apposition(span: Span) -> bool:
+    """A bare number set off by commas right after a person's name is an age."""
+    doc = span.doc
+    if span.start < 2 or span.end >= len(doc) or len(span) != 1:
+        return False
+    before, after, name = doc[span.start - 1], doc[span.end], doc[span.start - 2]
+    return before.text == "," and after.text == "," and name.ent_type_ == "PERSON" and span[0].like_num
+
+
+def _is_bare_one(fig: Figure, root: Token) -> bool:
+    """'one' as a pronoun or determiner ('one of them', 'no one') is not a figure."""
+    if fig.text.lower() not in ("one", "a dozen") or fig.text.lower() == "a dozen":
+        return False
+    nxt = root.nbor(1) if root.i + 1 < len(root.doc) else None
+    if nxt is not None and nxt.lower_ in ("of", "another", "day", "time", "way", "thing"):
+        return True
+    return root.dep_ != "nummod"
+
+
+_CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august",
+             "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
+             "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday",
+             "thursday", "friday", "saturday", "sunday"}
+
+
+def _looks_like_date(span: Span) -> bool:
+    """True when the figure sits in a calendar date ('Friday 18', 'the 8th of May')."""
+    ent = next((e for e in span.doc.ents if e.start <= span.root.i < e.end), None)
+    return ent is not None and any(t.lower_.rstrip(".") in _CALENDAR for t in ent)
+
+
+def _counted_head(root: Token, span: Span) -> Token | None:
+    """The noun a figure counts: '1,500 [forces]', 'dozens of [people]', 'a toll of 2,000'."""
+    if root.dep_ in ("nummod", "quantmod", "amod", "compound") and root.head.pos_ in ("NOUN", "PROPN", "ADJ") and root.head.i not in range(span.start, span.end):
+        return root.head
+    # "dozens of people", "thousands of troops", "1,500 of them"
+    for child in root.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and pobj.pos_ in ("NOUN", "PROPN"):
+                    return pobj
+    if root.pos_ in ("NOUN", "PROPN") and root.lower_ not in ("dozens", "hundreds", "thousands", "millions", "tens", "scores", "%", "percent", "cent"):
+        if not root.like_num:
+            return root
+    # "magnitude 6.8", "a toll of 2,000": the noun the figure attaches to
+    if root.dep_ in ("appos", "npadvmod") and root.head.pos_ == "NOUN":
+        return root.head
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.pos_ == "NOUN":
+        return root.head.head
+    return None
+
+
+def _noun_phrase(noun: Token, span: Span) -> str:
+    """The counted noun with its compound and adjective modifiers, without the figure."""
+    keep = {noun.i}
+    for child in noun.lefts:
+        if child.dep_ in _SKIP_MODIFIERS or child.i in range(span.start, span.end):
+            continue
+        if child.dep_ in ("compound", "amod", "nmod", "npadvmod") or child.pos_ in ("ADJ", "PROPN", "NOUN"):
+            sub = [t for t in child.subtree if t.i not in range(span.start, span.end)]
+            if any(t.like_num for t in sub):
+                continue
+            keep.update(t.i for t in sub)
+    # modifiers must form a contiguous run ending at the noun
+    start = noun.i
+    while start - 1 in keep:
+        start -= 1
+    tokens = [t for t in noun.doc[start:noun.i + 1] if t.dep_ != "punct" or t.text in "-'’"]
+    return _normalise(" ".join(t.text for t in tokens).replace(" - ", "-").replace(" ’s", "'s").replace(" 's", "'s"))
+
+
+def _normalise(text: str) -> str:
+    return text.replace("’", "'").replace("‘", "'").strip()
+
+
+def _arguments_of(tok: Token) -> list[Token]:
+    """Subject and object of the verb governing `tok`, when `tok` is neither."""
+    for anc in [tok, *tok.ancestors]:
+        if anc.pos_ in ("VERB", "AUX"):
+            return [c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.i != tok.i
+                    and tok not in list(c.subtree)]
+    return []
+
+
+def _negated(root: Token, verb: Token | None) -> bool:
+    if verb is not None and any(c.dep_ == "neg" for c in verb.children):
+        return True
+    if root.i > 0 and root.doc[max(0, root.left_edge.i - 1)].lower_ in ("not", "no", "never"):
+        return True
+    return False
+
+
+@Language.factory("quantity_claims", default_config={"lexicon_files": []})
+def make_quantity_claims(nlp: Language, name: str, lexicon_files: list[str]) -> QuantityClaims:
+    """Factory of the `quantity_claims` component."""
+    return QuantityClaims(nlp, name, lexicon_files)

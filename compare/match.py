@@ -1,0 +1,346 @@
+"""Match stage: claims -> discrepancies, event by event (polars + rapidfuzz).
+
+Figures are aligned when they count the same measure with a compatible predicate; aligned
+figures whose reading intervals do not overlap are split into value clusters, and each pair
+of clusters seen in different articles becomes one discrepancy, classified the way an
+editor would explain it (contracts.md section 3).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import duckdb
+import polars as pl
+from rapidfuzz import fuzz
+
+from . import store
+from .config import Settings
+from .lexicons import Lexicons, load_lexicons
+from .records import StageResult
+
+# matching reads an open interval as reaching at most this factor past its bound
+OPEN_FACTOR = 2.0
+# figures further apart than this count different things (an army against a deployment)
+MAX_RATIO = 50.0
+# exact round figures carry rounding: "1,500" covers 1,450..1,550, never more than 5%
+MAX_ROUNDING = 0.05
+UPDATE_GAP = timedelta(hours=6)
+
+NUMBER_KINDS = ("number_conflict", "attribution_difference", "update", "outlier", "misattribution")
+
+
+@dataclass(frozen=True)
+class Side:
+    """One value cluster of an aligned group: the claims that agree with each other."""
+
+    claim_ids: tuple[str, ...]
+    article_ids: tuple[str, ...]
+    outlets: tuple[str, ...]
+    speakers: tuple[str, ...]
+    texts: tuple[str, ...]
+    low: float
+    high: float
+    first_published: datetime | None
+    last_published: datetime | None
+
+
+def reading_interval(low: float | None, high: float | None, value: float | None, qualifier: str | None) -> tuple[float, float] | None:
+    """The interval matching compares: open ends closed by OPEN_FACTOR, rounding allowed."""
+    if low is None and high is None:
+        return None
+    if low is None:
+        assert high is not None
+        low = high / OPEN_FACTOR
+    if high is None:
+        high = low * OPEN_FACTOR
+    if qualifier == "exact" and value is not None and value == low == high and value != 0:
+        tolerance = min(_rounding(value), abs(value) * MAX_ROUNDING)
+        return value - tolerance, value + tolerance
+    return low, high
+
+
+def _rounding(value: float) -> float:
+    """Half a unit of the last significant digit of a round figure (1,500 -> 50)."""
+    v = abs(value)
+    if v != int(v):
+        return 0.0
+    n = int(v)
+    zeros = 0
+    while n and n % 10 == 0:
+        n //= 10
+        zeros += 1
+    return 0.5 * 10 ** zeros if zeros else 0.0
+
+
+def _words(text: str) -> set[str]:
+    return {w.strip("'’.,()").lower().removesuffix("'s") for w in text.split()} - _STOP
+
+
+_STOP = {"the", "of", "a", "an", "and", "in", "for", "on", "to", "'s", "s", "mr", "ms", "mrs", "dr"}
+
+
+def same_speaker(a: str | None, b: str | None) -> bool:
+    """True when two speaker strings name the same source ('NIS' and 'the NIS director' do)."""
+    if not a or not b:
+        return a == b
+    a_l, b_l = " ".join(a.lower().split()), " ".join(b.lower().split())
+    if a_l == b_l or f" {a_l} " in f" {b_l} " or f" {b_l} " in f" {a_l} ":
+        return True
+    acronym_a = "".join(w[0] for w in a.split() if w[:1].isupper())
+    acronym_b = "".join(w[0] for w in b.split() if w[:1].isupper())
+    words_a, words_b = _words(a), _words(b)
+    if (len(acronym_a) >= 2 and acronym_a.lower() in words_b) or (len(acronym_b) >= 2 and acronym_b.lower() in words_a):
+        return True
+    # the content words of one are all in the other ("interior ministry", "Ministry of the Interior")
+    if min(len(words_a), len(words_b)) >= 2 and (words_a <= words_b or words_b <= words_a):
+        return True
+    # people: the same surname ("Volodymyr Zelensky" and "Mr Zelensky")
+    names_a = {w for w in a.split() if w[:1].isupper()}
+    names_b = {w for w in b.split() if w[:1].isupper()}
+    if names_a and names_b and a.split()[-1] == b.split()[-1] and a.split()[-1][:1].isupper():
+        return True
+    return fuzz.token_sort_ratio(a_l, b_l) >= 90
+
+
+def _claims_frame(con: duckdb.DuckDBPyConnection, event_id: str) -> pl.DataFrame:
+    return con.sql(
+        "SELECT c.id, c.article_id, a.outlet, a.published, c.text, c.value, c.low, c.high, "
+        "c.qualifier, c.direction, c.unit, c.counted, c.measure, c.predicate, c.speaker, "
+        "c.reporting_verb, c.time, c.negated, c.start FROM claims c JOIN articles a ON a.id = c.article_id "
+        "WHERE a.event_id = ? AND c.measure IS NOT NULL AND c.direction IS NULL "
+        "AND NOT coalesce(c.negated, false) ORDER BY c.article_id, c.start",
+        params=[event_id],
+    ).pl()
+
+
+def align(frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> list[list[dict[str, Any]]]:
+    """Groups of claims about the same thing; blocked by measure and unit, never all pairs."""
+    groups: list[list[dict[str, Any]]] = []
+    if frame.height == 0:
+        return groups
+    # a figure repeated inside one article counts once
+    frame = frame.unique(subset=["article_id", "measure", "unit", "low", "high", "speaker"], keep="first", maintain_order=True)
+    for _, block in frame.group_by(["measure", "unit"], maintain_order=True):
+        rows = block.to_dicts()
+        parent = list(range(len(rows)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        # within a block, claims join when their predicates share a class, or when neither
+        # names one and what they count reads alike
+        by_class: dict[str, list[int]] = {}
+        loose: list[int] = []
+        for i, row in enumerate(rows):
+            classes = lex.predicate_class(row["predicate"])
+            if not classes:
+                loose.append(i)
+            for name in classes:
+                by_class.setdefault(name, []).append(i)
+        for members in by_class.values():
+            for j in members[1:]:
+                parent[find(j)] = find(members[0])
+        for i in loose:
+            for j in range(len(rows)):
+                if i != j and fuzz.token_set_ratio(rows[i]["counted"] or "", rows[j]["counted"] or "") >= similarity and rows[i]["counted"]:
+                    parent[find(i)] = find(j)
+                    break
+        components: dict[int, list[dict[str, Any]]] = {}
+        for i, row in enumerate(rows):
+            components.setdefault(find(i), []).append(row)
+        groups.extend(c for c in components.values() if len({r["article_id"] for r in c}) >= 2)
+    return groups
+
+
+def value_clusters(group: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Split a group into clusters of mutually overlapping reading intervals."""
+    items = []
+    for row in group:
+        interval = reading_interval(row["low"], row["high"], row["value"], row["qualifier"])
+        if interval is not None:
+            items.append((interval, row))
+    items.sort(key=lambda item: (item[0][0], item[0][1]))
+    clusters: list[list[dict[str, Any]]] = []
+    bounds: list[tuple[float, float]] = []
+    for (lo, hi), row in items:
+        if clusters and lo <= bounds[-1][1]:
+            clusters[-1].append(row)
+            bounds[-1] = (bounds[-1][0], max(bounds[-1][1], hi))
+        else:
+            clusters.append([row])
+            bounds.append((lo, hi))
+    return clusters
+
+
+def _side(rows: list[dict[str, Any]]) -> Side:
+    intervals = [reading_interval(r["low"], r["high"], r["value"], r["qualifier"]) for r in rows]
+    published = sorted(r["published"] for r in rows if r["published"] is not None)
+    return Side(
+        claim_ids=tuple(r["id"] for r in rows),
+        article_ids=tuple(sorted({r["article_id"] for r in rows})),
+        outlets=tuple(sorted({r["outlet"] for r in rows})),
+        speakers=tuple(sorted({r["speaker"] for r in rows if r["speaker"]})),
+        texts=tuple(dict.fromkeys(r["text"] for r in rows)),
+        low=min(i[0] for i in intervals if i),
+        high=max(i[1] for i in intervals if i),
+        first_published=published[0] if published else None,
+        last_published=published[-1] if published else None,
+    )
+
+
+def _centre(side: Side) -> float:
+    return math.sqrt(max(side.low, 1e-9) * max(side.high, 1e-9))
+
+
+def _speakers_overlap(a: Side, b: Side) -> bool:
+    return any(same_speaker(x, y) for x in a.speakers for y in b.speakers)
+
+
+def classify(a: Side, b: Side) -> str:
+    """The kind of disagreement between two value clusters of one aligned group."""
+    if a.speakers and b.speakers and not _speakers_overlap(a, b):
+        return "attribution_difference"
+    if a.first_published and b.first_published and abs(a.first_published - b.first_published) >= UPDATE_GAP:
+        return "update"
+    small, large = sorted((a, b), key=lambda s: len(s.outlets))
+    if len(small.outlets) == 1 and len(large.outlets) >= 3 and not set(small.outlets) & set(large.outlets):
+        return "outlier"
+    return "number_conflict"
+
+
+_BASE_SEVERITY = {"number_conflict": 0.7, "outlier": 0.75, "misattribution": 0.6,
+                  "attribution_difference": 0.45, "update": 0.3}
+
+
+def severity(kind: str, a: Side, b: Side) -> float:
+    """0..1: the kind's base, raised by how far apart the figures are and how many outlets."""
+    gap = abs(math.log10(max(_centre(a), 1e-9) / max(_centre(b), 1e-9)))
+    outlets = len(set(a.outlets) | set(b.outlets))
+    score = _BASE_SEVERITY.get(kind, 0.5) + min(gap, 1.0) * 0.15 + min(outlets, 10) * 0.01
+    return round(min(score, 1.0), 3)
+
+
+def _who(side: Side) -> str:
+    return ", ".join(side.speakers) if side.speakers else "no source cited"
+
+
+def _outlets(side: Side) -> str:
+    names = list(side.outlets)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}" if len(names) <= 3 else f"{len(names)} outlets"
+
+
+def summarise(kind: str, measure: str, a: Side, b: Side) -> str:
+    """One sentence a reader understands without opening the articles."""
+    fa, fb = a.texts[0], b.texts[0]
+    if kind == "update":
+        first, last = (a, b) if (a.first_published or datetime.min) <= (b.first_published or datetime.min) else (b, a)
+        return (f"The {measure} figure changed over time: {first.texts[0]} ({_outlets(first)}) "
+                f"became {last.texts[-1]} ({_outlets(last)}).")
+    if kind == "attribution_difference":
+        return (f"Different sources give different {measure} figures: {_who(a)} {fa} "
+                f"({_outlets(a)}) against {_who(b)} {fb} ({_outlets(b)}).")
+    if kind == "outlier":
+        small, large = sorted((a, b), key=lambda s: len(s.outlets))
+        return (f"{_outlets(small)} alone reports {small.texts[0]} {measure}, where "
+                f"{len(large.outlets)} outlets report {large.texts[0]}.")
+    return (f"Outlets disagree on {measure}: {_outlets(a)} report {fa} ({_who(a)}), "
+            f"{_outlets(b)} report {fb} ({_who(b)}).")
+
+
+def _discrepancy(event_id: str, kind: str, measure: str, sides: list[Side], sev: float, summary: str) -> dict[str, Any]:
+    claim_ids = sorted({c for s in sides for c in s.claim_ids})
+    key = hashlib.sha1(f"{event_id}|{kind}|{'|'.join(claim_ids)}".encode()).hexdigest()[:16]
+    return {
+        "id": key, "event_id": event_id, "kind": kind, "severity": sev, "summary": summary,
+        "measure": measure, "claim_ids": claim_ids, "quote_ids": [],
+        "article_ids": sorted({a for s in sides for a in s.article_ids}),
+        "details": json.dumps({"sides": [
+            {"figures": list(s.texts), "low": s.low, "high": s.high, "speakers": list(s.speakers),
+             "outlets": list(s.outlets), "claim_ids": list(s.claim_ids)} for s in sides]}),
+    }
+
+
+def number_discrepancies(event_id: str, frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> list[dict[str, Any]]:
+    """Every numeric discrepancy of one event."""
+    out: list[dict[str, Any]] = []
+    for group in align(frame, lex, similarity=similarity):
+        measure = group[0]["measure"]
+        sides = [_side(c) for c in value_clusters(group)]
+        for i in range(len(sides)):
+            for j in range(i + 1, len(sides)):
+                a, b = sides[i], sides[j]
+                if max(_centre(a), _centre(b)) / max(min(_centre(a), _centre(b)), 1e-9) > MAX_RATIO:
+                    continue
+                kind = classify(a, b)
+                if kind != "attribution_difference" and set(a.article_ids) == set(b.article_ids):
+                    # the same articles give both figures: they tell two things apart, not disagree
+                    continue
+                out.append(_discrepancy(event_id, kind, measure, [a, b], severity(kind, a, b), summarise(kind, measure, a, b)))
+        # the same figure credited to different sources by different outlets
+        for side in sides:
+            by_article: dict[str, set[str]] = {}
+            for row in group:
+                if row["id"] in side.claim_ids and row["speaker"]:
+                    by_article.setdefault(row["article_id"], set()).add(row["speaker"])
+            distinct: list[str] = []
+            for speaker in side.speakers:
+                if not any(same_speaker(speaker, d) for d in distinct):
+                    distinct.append(speaker)
+            # aliases of one source appear together in some article ("NIS" and "the agency")
+            for names in by_article.values():
+                merged = [d for d in distinct if any(same_speaker(d, n) for n in names)]
+                if len(merged) > 1:
+                    distinct = [d for d in distinct if d not in merged[1:]]
+            if len(distinct) >= 2 and len(side.outlets) >= 2:
+                out.append(_discrepancy(
+                    event_id, "misattribution", measure, [side], _BASE_SEVERITY["misattribution"],
+                    f"{side.texts[0]} {measure} is credited to different sources: {', '.join(distinct)}."))
+    return out
+
+
+def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, run_id: int | None = None, events: list[str] | None = None) -> StageResult:
+    """Rewrite the discrepancies of each event; ids are stable, so history carries over."""
+    lex = load_lexicons(settings.extra_lexicons)
+    event_ids = events if events is not None else [r[0] for r in con.execute("SELECT id FROM events ORDER BY id").fetchall()]
+    counts: dict[str, int] = {"events": 0, "discrepancies": 0}
+    for event_id in event_ids:
+        rows = number_discrepancies(event_id, _claims_frame(con, event_id), lex, similarity=settings.match_similarity)
+        _write(con, event_id, rows, run_id)
+        counts["events"] += 1
+        counts["discrepancies"] += len(rows)
+        for row in rows:
+            counts[row["kind"]] = counts.get(row["kind"], 0) + 1
+    return StageResult("match", counts)
+
+
+def _write(con: duckdb.DuckDBPyConnection, event_id: str, rows: list[dict[str, Any]], run_id: int | None) -> None:
+    """Replace an event's discrepancies; ones that are gone stay, marked resolved."""
+    unique = {r["id"]: r for r in rows}
+    with store.transaction(con):
+        previous = {r[0]: (r[1], r[2]) for r in con.execute(
+            "SELECT id, first_seen_run, status FROM discrepancies WHERE event_id = ?", [event_id]).fetchall()}
+        out = []
+        for key, row in sorted(unique.items()):
+            seen = previous.get(key)
+            if seen is not None and seen[1] != "resolved":
+                out.append({**row, "first_seen_run": seen[0], "status": "unchanged"})
+            else:
+                out.append({**row, "first_seen_run": run_id, "status": "new"})
+        frame = store.to_frame("discrepancies", out)
+        con.register("_new_ids", frame.select("id").to_arrow())
+        try:
+            con.execute("UPDATE discrepancies SET status = 'resolved' WHERE event_id = ? "
+                        "AND id NOT IN (SELECT id FROM _new_ids)", [event_id])
+            con.execute("DELETE FROM discrepancies WHERE id IN (SELECT id FROM _new_ids)")
+        finally:
+            con.unregister("_new_ids")
+        store.insert_frame(con, "discrepancies", frame)

@@ -1,0 +1,174 @@
+"""Matching: interval logic, alignment, classification, history (hand-built claim frames)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from compare import match, store
+from compare.config import Settings
+from compare.lexicons import load_lexicons
+
+LEX = load_lexicons()
+FRI = datetime(2024, 10, 18, 9, 0)
+MON = datetime(2024, 10, 21, 9, 0)
+
+
+def claim(id: str, article: str, outlet: str, text: str, low: float | None, high: float | None, *,
+          value: float | None = None, qualifier: str = "exact", measure: str = "troops",
+          predicate: str | None = "send", speaker: str | None = None, counted: str | None = "troops",
+          published: datetime | None = FRI, unit: str | None = None) -> dict[str, Any]:
+    return {"id": id, "article_id": article, "outlet": outlet, "published": published, "text": text,
+            "value": value if value is not None else (low if low == high else None), "low": low,
+            "high": high, "qualifier": qualifier, "direction": None, "unit": unit, "counted": counted,
+            "measure": measure, "predicate": predicate, "speaker": speaker, "reporting_verb": "say",
+            "time": None, "negated": False, "start": 0}
+
+
+def frame(*rows: dict[str, Any]) -> pl.DataFrame:
+    return pl.DataFrame(list(rows), infer_schema_length=None)
+
+
+def kinds(*rows: dict[str, Any]) -> list[str]:
+    found = match.number_discrepancies("e", frame(*rows), LEX, similarity=55.0)
+    return sorted(d["kind"] for d in found)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ((100.0, None, None, "more_than"), (120.0, 120.0, 120.0, "exact")),
+    ((1350.0, 1650.0, 1500.0, "approx"), (1500.0, 1500.0, 1500.0, "exact")),
+    ((1487.0, 1487.0, 1487.0, "exact"), (1350.0, 1500.0, 1500.0, "approx")),  # "nearly 1,500"
+    ((1500.0, 1500.0, 1500.0, "exact"), (1487.0, 1487.0, 1487.0, "exact")),  # rounding
+    ((200.0, 999.0, None, "vague"), (632.0, 632.0, 632.0, "exact")),  # "hundreds"
+])
+def test_match_compatible_figures_agree(a: tuple, b: tuple) -> None:
+    ra = match.reading_interval(a[0], a[1], a[2], a[3])
+    rb = match.reading_interval(b[0], b[1], b[2], b[3])
+    assert ra is not None and rb is not None
+    assert ra[0] <= rb[1] and rb[0] <= ra[1]
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ((1500.0, 1500.0, 1500.0, "exact"), (10000.0, 10000.0, 10000.0, "exact")),
+    ((10000.0, 10000.0, 10000.0, "exact"), (12000.0, 12000.0, 12000.0, "exact")),
+    ((3000.0, None, None, "at_least"), (9000.0, 11000.0, 10000.0, "approx")),
+])
+def test_match_incompatible_figures_disagree(a: tuple, b: tuple) -> None:
+    ra = match.reading_interval(a[0], a[1], a[2], a[3])
+    rb = match.reading_interval(b[0], b[1], b[2], b[3])
+    assert ra is not None and rb is not None
+    assert ra[1] < rb[0] or rb[1] < ra[0]
+
+
+def test_match_different_sources_are_an_attribution_difference() -> None:
+    found = kinds(
+        claim("c1", "a1", "Wire", "1,500", 1500, 1500, speaker="South Korea's spy agency"),
+        claim("c2", "a2", "Sentinel", "10,000", 10000, 10000, speaker="Volodymyr Zelensky", predicate="prepare"),
+    )
+    assert found == ["attribution_difference"]
+
+
+def test_match_same_source_different_figure_is_a_conflict() -> None:
+    found = kinds(
+        claim("c1", "a1", "Wire", "1,500", 1500, 1500, speaker="NIS"),
+        claim("c2", "a2", "Tabloid", "12,000", 12000, 12000, speaker="NIS"),
+    )
+    assert found == ["number_conflict"]
+
+
+def test_match_later_figure_from_same_source_is_an_update() -> None:
+    found = kinds(
+        claim("c1", "a1", "Wire", "more than 600", 600, None, value=600, qualifier="more_than",
+              measure="deaths", predicate="kill", speaker="interior ministry"),
+        claim("c2", "a2", "Post", "2,012", 2012, 2012, measure="deaths", predicate="kill",
+              speaker="Ministry of the Interior", published=MON),
+    )
+    assert found == ["update"]
+
+
+def test_match_one_outlet_against_the_rest_is_an_outlier() -> None:
+    rows = [claim(f"c{i}", f"a{i}", f"Outlet {i}", "1,500", 1500, 1500) for i in range(4)]
+    rows.append(claim("c9", "a9", "Tabloid", "15,000", 15000, 15000))
+    assert kinds(*rows) == ["outlier"]
+
+
+def test_match_agreeing_figures_give_nothing() -> None:
+    assert kinds(
+        claim("c1", "a1", "Wire", "about 1,500", 1350, 1650, value=1500, qualifier="approx"),
+        claim("c2", "a2", "Post", "1,500", 1500, 1500),
+        claim("c3", "a3", "Blast", "nearly 1,500", 1350, 1500, value=1500, qualifier="approx"),
+    ) == []
+
+
+def test_match_different_measures_are_never_compared() -> None:
+    assert kinds(
+        claim("c1", "a1", "Wire", "100", 100, 100, measure="deaths", predicate="kill"),
+        claim("c2", "a2", "Post", "300", 300, 300, measure="injured", predicate="injure"),
+    ) == []
+
+
+def test_match_unrelated_predicates_are_not_aligned() -> None:
+    assert kinds(
+        claim("c1", "a1", "Wire", "100", 100, 100, measure="drones", predicate="fire"),
+        claim("c2", "a2", "Post", "40", 40, 40, measure="drones", predicate="intercept"),
+    ) == []
+
+
+def test_match_figures_repeated_in_one_article_count_once() -> None:
+    rows = [claim("c1", "a1", "Wire", "1,500", 1500, 1500, speaker="NIS"),
+            claim("c1b", "a1", "Wire", "1,500", 1500, 1500, speaker="NIS"),
+            claim("c2", "a2", "Tabloid", "12,000", 12000, 12000, speaker="NIS")]
+    found = match.number_discrepancies("e", frame(*rows), LEX, similarity=55.0)
+    assert len(found) == 1 and "c1b" not in found[0]["claim_ids"]
+
+
+def test_match_same_articles_telling_two_things_apart_is_no_conflict() -> None:
+    # both outlets print "four landing ships and three escort vessels"
+    rows = [claim("c1", "a1", "Wire", "four", 4, 4, measure="ships", speaker="NIS", predicate="carry"),
+            claim("c2", "a1", "Wire", "three", 3, 3, measure="ships", speaker="NIS", predicate="carry"),
+            claim("c3", "a2", "Post", "four", 4, 4, measure="ships", speaker="NIS", predicate="carry"),
+            claim("c4", "a2", "Post", "three", 3, 3, measure="ships", speaker="NIS", predicate="carry")]
+    assert kinds(*rows) == []
+
+
+def test_match_same_speaker_recognises_aliases() -> None:
+    assert match.same_speaker("National Intelligence Service", "NIS")
+    assert match.same_speaker("Ukrainian President Volodymyr Zelensky", "Mr Zelensky")
+    assert match.same_speaker("interior ministry", "Ministry of the Interior")
+    assert not match.same_speaker("Volodymyr Zelensky", "South Korea's spy agency")
+
+
+def test_match_summary_and_severity_are_filled() -> None:
+    found = match.number_discrepancies("e", frame(
+        claim("c1", "a1", "Wire", "1,500", 1500, 1500, speaker="NIS"),
+        claim("c2", "a2", "Tabloid", "12,000", 12000, 12000, speaker="NIS"),
+    ), LEX, similarity=55.0)
+    [d] = found
+    assert "1,500" in d["summary"] and "12,000" in d["summary"] and "Tabloid" in d["summary"]
+    assert 0.0 < d["severity"] <= 1.0
+    assert d["article_ids"] == ["a1", "a2"]
+
+
+def test_match_run_keeps_history_across_runs(tmp_path: Path) -> None:
+    con = store.connect(tmp_path / "m.duckdb")
+    con.execute("INSERT INTO events VALUES ('e', 'E', 'folder')")
+    for art, outlet, day in (("a1", "Wire", FRI), ("a2", "Tabloid", FRI)):
+        con.execute("INSERT INTO articles (id, event_id, outlet, published, text) VALUES (?, 'e', ?, ?, 'x')", [art, outlet, day])
+    rows = [claim("c1", "a1", "Wire", "1,500", 1500, 1500, speaker="NIS"),
+            claim("c2", "a2", "Tabloid", "12,000", 12000, 12000, speaker="NIS")]
+    store.insert_frame(con, "claims", store.to_frame("claims", rows))
+    settings = Settings(db=tmp_path / "m.duckdb")
+    match.run(con, settings, run_id=1)
+    first = con.execute("SELECT id, first_seen_run, status FROM discrepancies").fetchall()
+    match.run(con, settings, run_id=2)
+    second = con.execute("SELECT id, first_seen_run, status FROM discrepancies").fetchall()
+    assert [r[2] for r in first] == ["new"] and first[0][1] == 1
+    assert second == [(first[0][0], 1, "unchanged")]
+    con.execute("DELETE FROM claims WHERE id = 'c2'")
+    match.run(con, settings, run_id=3)
+    assert con.execute("SELECT status FROM discrepancies").fetchall() == [("resolved",)]
+    con.close()
