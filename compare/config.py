@@ -47,6 +47,8 @@ def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"config file {config} is not valid TOML: {exc}") from None
         section = data.get("source-compare", data)
+        if not isinstance(section, dict):
+            raise ConfigError(f"config file {config}: [source-compare] must be a table")
         values.update(_coerce(section, Path(config).parent))
     values.update({k: v for k, v in overrides.items() if v is not None})
     try:
@@ -56,15 +58,34 @@ def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
 
 
 def _coerce(section: dict[str, Any], base: Path) -> dict[str, Any]:
-    known = {f.name for f in fields(Settings)}
+    types = {f.name: str(f.type) for f in fields(Settings)}
     out: dict[str, Any] = {}
     for key, value in section.items():
         key = key.replace("-", "_")
-        if key == "lexicons":
+        if key in ("lexicons", "extra_lexicons"):
             paths = value if isinstance(value, list) else [value]
-            out["extra_lexicons"] = tuple(base / str(p) for p in paths)
+            if not all(isinstance(p, str) for p in paths):
+                raise ConfigError(f"setting {key} in config file must be a path or a list of paths")
+            out["extra_lexicons"] = tuple(base / p for p in paths)
             continue
-        if key not in known:
+        if key not in types:
             raise ConfigError(f"unknown setting in config file: {key}")
-        out[key] = base / str(value) if key in _PATH_FIELDS else value
+        value = _check_type(key, value, types[key])
+        out[key] = base / value if key in _PATH_FIELDS else value
     return out
+
+
+def _check_type(key: str, value: Any, type_name: str) -> Any:
+    """The value if it has the setting's type (an int is a float); else a ConfigError."""
+    if "Path" in type_name or "str" in type_name:
+        ok, wanted = isinstance(value, str), "a string"
+    elif "float" in type_name:
+        ok, wanted = isinstance(value, (int, float)) and not isinstance(value, bool), "a number"
+        value = float(value) if ok else value
+    elif "int" in type_name:
+        ok, wanted = isinstance(value, int) and not isinstance(value, bool), "an integer"
+    else:
+        return value
+    if not ok:
+        raise ConfigError(f"setting {key} in config file must be {wanted}, not {value!r}")
+    return value

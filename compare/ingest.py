@@ -161,8 +161,11 @@ def _parse_loose_date(text: str) -> datetime | None:
     t = _LOOSE_TIME.search(text)
     if t:
         hour, minute = int(t.group("h")), int(t.group("mi"))
-        if t.group("ampm") and t.group("ampm").lower().startswith("p") and hour < 12:
+        ampm = (t.group("ampm") or "").lower()
+        if ampm.startswith("p") and hour < 12:
             hour += 12
+        elif ampm.startswith("a") and hour == 12:
+            hour = 0
     try:
         result = datetime(year, month, day, hour % 24, minute % 60)
     except ValueError:
@@ -200,6 +203,8 @@ def read_file(path: Path, *, max_bytes: int) -> list[dict[str, Any]]:
                 continue
             record["_line"] = number
             records.append(record)
+        if not records:
+            raise ValueError("file has no JSON lines")
         return records
     text = decode_bytes(data)
     if suffix == ".json":
@@ -208,6 +213,8 @@ def read_file(path: Path, *, max_bytes: int) -> list[dict[str, Any]]:
         except json.JSONDecodeError as exc:
             raise ValueError(f"invalid JSON at line {exc.lineno}: {exc.msg}") from None
         if isinstance(record, list):
+            if not any(isinstance(r, dict) for r in record):
+                raise ValueError("JSON is a list, not an article object")
             return [r if isinstance(r, dict) else {"_error": "list item is not a JSON object"} for r in record]
         if not isinstance(record, dict):
             raise ValueError("JSON is not an article object")
@@ -217,10 +224,18 @@ def read_file(path: Path, *, max_bytes: int) -> list[dict[str, Any]]:
     return [{"_plain": text}]
 
 
+_TEXT_CONTROLS = frozenset(b"\t\n\v\f\r\x1a")
+
+
 def decode_bytes(data: bytes) -> str:
     """Text of a file: BOM-marked UTF-16/UTF-8, else UTF-8, else cp1252, else latin-1."""
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        if data.count(b"\x00") > len(data) // 4:
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if b"\x00" in data[:4096] and data.count(b"\x00") > len(data) // 4:
+            raise ValueError("file is binary, not text")
+        # compressed data (images, archives) has few NULs but is dense in control bytes,
+        # which text never is
+        sample = data[:4096]
+        if sum(1 for b in sample if b < 32 and b not in _TEXT_CONTROLS) > len(sample) // 20:
             raise ValueError("file is binary, not text")
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
@@ -272,15 +287,30 @@ def _html_record(html: str, url: str | None) -> dict[str, Any]:
                            "sitename": doc.get("sitename"), "url": doc.get("url") or url,
                            "published": doc.get("date"), "language": doc.get("language")}
     # trafilatura's date has no time; the page's own timestamp is more precise
-    stamp = re.search(r'(?:article:published_time|datePublished|name="date")[^>]*?content="([^"]+)"', html)
-    if stamp is None:
-        stamp = re.search(r'"datePublished"\s*:\s*"([^"]+)"', html)
-    if stamp is not None and parse_date(stamp.group(1)) is not None:
-        out["published"] = stamp.group(1)
+    stamp = _page_timestamp(html)
+    if stamp is not None and parse_date(stamp) is not None:
+        out["published"] = stamp
     if out.get("title") and out.get("sitename"):
         # "Headline | Outlet" in <title>
         out["title"] = re.sub(rf"\s*[|–—-]\s*{re.escape(str(out['sitename']))}\s*$", "", str(out["title"]))
     return out
+
+
+_META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
+_META_PUBLISHED = re.compile(
+    r"""(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|datePublished|date)["']""", re.IGNORECASE)
+_META_CONTENT = re.compile(r"""\bcontent\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+def _page_timestamp(html: str) -> str | None:
+    """The publication time a page declares in a meta tag (attributes in any order) or JSON-LD."""
+    for tag in _META_TAG.finditer(html):
+        if _META_PUBLISHED.search(tag.group(0)):
+            content = _META_CONTENT.search(tag.group(0))
+            if content is not None:
+                return content.group(1)
+    found = re.search(r'"datePublished"\s*:\s*"([^"]+)"', html)
+    return found.group(1) if found else None
 
 
 def _clean_body(text: str) -> tuple[list[str], list[str]]:
@@ -307,7 +337,7 @@ def _title_from_head(head: list[str]) -> str | None:
         words = line.split()
         if not 4 <= len(words) <= 30 or any(m in line for m in _MENU_MARKS) or ". " in line:
             continue
-        if _LOOSE_DATE.search(line) or line.startswith("["):
+        if _LOOSE_DATE.search(line) or line.startswith("[") or _is_consent_banner(line):
             continue
         letters = [w for w in words if w[:1].isalpha()]
         lower = sum(w[:1].islower() for w in letters)
@@ -315,6 +345,15 @@ def _title_from_head(head: list[str]) -> str | None:
         if shouting or (len(letters) >= 5 and lower >= len(letters) / 2):
             return line
     return None
+
+
+_FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
+_SECOND_PERSON = re.compile(r"\b(?:you|your)\b", re.IGNORECASE)
+
+
+def _is_consent_banner(line: str) -> bool:
+    """The site talking to its reader ("We use ... to give you ..."): a notice, not a headline."""
+    return bool(_FIRST_PERSON.search(line) and _SECOND_PERSON.search(line))
 
 
 def _date_from_head(head: list[str]) -> datetime | None:
@@ -389,13 +428,15 @@ def drop_repeated_lines(articles: list[Article]) -> list[Article]:
         by_outlet.setdefault(article.outlet, []).append(index)
     out = list(articles)
     for indices in by_outlet.values():
-        if len(indices) < 2:
+        # one article read twice (a duplicate record, a copy of the file) counts once
+        distinct = list({articles[i].id: i for i in indices}.values())
+        if len(distinct) < 2:
             continue
         counts: Counter[str] = Counter()
-        for i in indices:
+        for i in distinct:
             counts.update(set(articles[i].text.split("\n\n")))
         # wire copies of one story share every line; furniture is what recurs in most of them
-        repeated = {line for line, n in counts.items() if n >= 2 and n >= len(indices) * 0.5 and len(line.split()) < 40}
+        repeated = {line for line, n in counts.items() if n >= 2 and n >= len(distinct) * 0.5 and len(line.split()) < 40}
         if not repeated:
             continue
         for i in indices:
@@ -447,11 +488,12 @@ def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, inputs: list[Path
     ]
     events = {a.event_id: {"id": a.event_id, "title": a.event_title, "origin": a.event_origin} for a in unique.values()}
     frame = store.to_frame("articles", rows)
+    new = 0
     with store.transaction(con):
-        before = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
         if frame.height:
             con.register("_new_articles", frame.to_arrow())
             try:
+                new = con.execute("SELECT count(*) FROM _new_articles WHERE id NOT IN (SELECT id FROM articles)").fetchall()[0][0]
                 # unchanged articles keep their row; changed text or metadata replaces it
                 con.execute(
                     "DELETE FROM articles WHERE id IN (SELECT n.id FROM _new_articles n JOIN articles a ON a.id = n.id "
@@ -459,6 +501,9 @@ def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, inputs: list[Path
                     "OR a.outlet IS DISTINCT FROM n.outlet OR a.title IS DISTINCT FROM n.title "
                     "OR a.published IS DISTINCT FROM n.published OR a.url IS DISTINCT FROM n.url)"
                 )
+                # a file whose text changed has a new article id: its old article goes
+                con.execute("DELETE FROM articles WHERE path IN (SELECT path FROM _new_articles) "
+                            "AND id NOT IN (SELECT id FROM _new_articles)")
                 con.execute("INSERT INTO articles SELECT * FROM _new_articles WHERE id NOT IN (SELECT id FROM articles)")
             finally:
                 con.unregister("_new_articles")
@@ -467,6 +512,5 @@ def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, inputs: list[Path
         if run_id is not None and failures:
             store.insert_frame(con, "ingest_errors", store.to_frame(
                 "ingest_errors", [{"run_id": run_id, "path": f.path, "error": f.error} for f in failures]))
-        after = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
-    return StageResult("ingest", {"files_articles": len(unique), "new_articles": after - before,
+    return StageResult("ingest", {"files_articles": len(unique), "new_articles": int(new),
                                   "failed": len(failures)}, failures)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -41,16 +42,16 @@ APPROX_WIDTH = 0.10  # "about 1,500" asserts 1,350..1,650
 # qualifier words before a figure -> qualifier name
 _PREFIX_QUALIFIERS = [
     (r"more\s+than|over|above|exceeding|in\s+excess\s+of|upwards\s+of|just\s+over|well\s+over|north\s+of", "more_than"),
-    (r"at\s+least|no\s+fewer\s+than|no\s+less\s+than|not\s+less\s+than|a\s+minimum\s+of|a\s+record", "at_least"),
+    (r"at\s+least|no\s+fewer\s+than|no\s+less\s+than|not\s+less\s+than|a\s+minimum\s+of", "at_least"),
     (r"less\s+than|fewer\s+than|under|below|just\s+under|nearly\s+under", "less_than"),
     (r"at\s+most|no\s+more\s+than|not\s+more\s+than|a\s+maximum\s+of", "at_most"),
     (r"up\s+to|as\s+many\s+as|as\s+much\s+as|as\s+high\s+as", "up_to"),
     (r"nearly|almost|close\s+to|just\s+short\s+of|approaching", "nearly"),
     (r"about|around|some|roughly|approximately|approx\.|an\s+estimated|estimated|circa|c\.|"
-     r"an\s+approximate|or\s+so|an\s+average\s+of|on\s+average", "approx"),
+     r"an\s+approximate|or\s+so|an\s+average\s+of|on\s+average|~|≈", "approx"),
 ]
 _SUFFIX_QUALIFIERS = [
-    (r"or\s+more|or\s+above|and\s+more|and\s+up|\+|-?plus", "at_least"),
+    (r"or\s+more|or\s+above|and\s+more|and\s+up|\+(?!\d)|-?plus", "at_least"),
     (r"or\s+so|or\s+thereabouts", "approx"),
     (r"or\s+fewer|or\s+less", "at_most"),
 ]
@@ -61,8 +62,15 @@ _SCALE = r"(?:hundred|thousand|million|billion|trillion)"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _ABBR_RE = r"(?:k|m|mn|mln|bn|b|bln|tn|trn)(?![A-Za-z])"
 # One figure: digits (with scale) or words (with scale), or "a dozen"/"a hundred".
+_FRACTION = (
+    r"(?:(?:a|one|two|three|four)[\s-])?(?:thirds?|quarters?|fifths?|tenths?)(?=\s+of\b)"
+    r"|half(?=\s+(?:of|the|its|their|his|her|a|an)\b)(?!\s+an?\s+(?:dozen|hundred|thousand|million|billion))"
+    rf"|(?:one|\d{{1,2}})\s+(?:in|out\s+of)\s+(?:every\s+)?(?:{_WORDNUM}|\d{{1,3}})(?![\d,])"
+    r"|\d\s?[/⁄]\s?\d{1,3}(?![/⁄\d])"
+)
 _CORE = (
-    rf"(?:(?:{_DIGITS})(?:{_ABBR_RE}|(?:[\s-]+{_SCALE})+)?"
+    rf"(?:{_FRACTION}"
+    rf"|(?:{_DIGITS})(?:{_ABBR_RE}|(?:[\s-]+{_SCALE})+)?"
     rf"|(?:{_WORDNUM})(?:(?:[\s-]+(?:and\s+)?(?:{_SCALE}|{_WORDNUM}))*)(?:\s+and\s+a\s+half(?:\s+{_SCALE})?)?"
     rf"|(?:a|one)\s+(?:dozen|hundred|thousand|million|billion)(?:\s+and\s+a\s+half)?"
     rf"|half\s+a\s+(?:dozen|hundred|thousand|million|billion)"
@@ -71,22 +79,30 @@ _CORE = (
 _VAGUE_RE = "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in VAGUE), key=len, reverse=True))
 
 _PREFIX_Q = "|".join(p for p, _ in _PREFIX_QUALIFIERS)
-_CURRENCY = r"(?:US\$|A\$|C\$|\$|£|€|¥|₩|₽|₴)"
+_UNIT_AFTER_A = r"(?:\s?%|\s?per\s?cent|\s?percent)"
 
-FIGURE_RE = re.compile(
-    rf"""
-    (?<![\w.,/:$£€¥-])                       # not glued to a word, a date or a decimal
-    (?:(?P<qual>{_PREFIX_Q})\s+)?
-    (?:(?P<cur>{_CURRENCY})\s?)?
-    (?:
-        (?P<vague>{_VAGUE_RE})(?![\w-])
-      | (?P<a>{_CORE})
-        (?:\s*(?P<rsep>-|–|—|to|and|or)\s*(?P=cur)?(?P<b>{_CORE}))?
+
+@lru_cache(maxsize=8)
+def figure_pattern(currencies: tuple[str, ...]) -> re.Pattern[str]:
+    """The figure regex, with the currency prefixes of the units lexicon."""
+    cur = "|".join(re.escape(c) for c in sorted(currencies, key=len, reverse=True)) or r"\$"
+    return re.compile(
+        rf"""
+        (?<![\w.,/:$£€¥⁄+-])                    # not glued to a word, a date or a decimal
+        (?:(?P<qual>{_PREFIX_Q})(?:\s+|(?<=[~≈])\s*))?
+        (?:(?P<sign>\+)|(?P<cur>{cur})\s?(?P<cneg>-(?=\d))?)?
+        (?P<neg>minus[\s-]+|−)?
+        (?:
+            (?P<vague>{_VAGUE_RE})(?![\w-])
+          | (?P<a>{_CORE})(?P<apct>{_UNIT_AFTER_A})?
+            (?:\s*(?P<rsep>-|–|—|to|and|or)\s*(?:{cur})?(?P<b>{_CORE}))?
+        )
+        (?P<pct>\s?%)?
+        (?![/⁄]\d)(?!\d)                        # "24/7" is a phrase; never stop inside digits
+        """,
+        re.IGNORECASE | re.VERBOSE,
     )
-    (?P<pct>\s?%)?
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
+
 
 _BETWEEN_RE = re.compile(r"(?:between|from)\s+$", re.IGNORECASE)
 _TIME_AFTER = re.compile(r"^\s?(?:a\.?m\.?|p\.?m\.?|gmt|bst|cet|utc|hrs|h\b|o'clock|local time)", re.IGNORECASE)
@@ -115,11 +131,15 @@ class Figure:
     unit: str | None
     number_start: int  # where the number itself starts (after qualifier and currency)
     number_end: int
+    sign: str | None = None  # "up" for an explicit "+5%"
 
 
 def words_to_number(text: str) -> float | None:
     """Value of a written number: '1,500', '1.2 million', 'fifteen hundred', '15-hundred', '10k'."""
     s = text.lower().replace(",", "").strip()
+    fraction = _fraction(s)
+    if fraction is not None:
+        return fraction
     s = re.sub(r"\band\b", " ", s)
     half = False
     if re.search(r"\ba\s+half\b", s):
@@ -172,14 +192,37 @@ def words_to_number(text: str) -> float | None:
     return value
 
 
+_ORDINAL_PARTS = {"half": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5,
+                  "fifths": 5, "tenth": 10, "tenths": 10}
+
+
+def _fraction(s: str) -> float | None:
+    """Value of 'two-thirds', 'a quarter', 'half', 'one in three', '1/16'; None otherwise."""
+    m = re.fullmatch(r"(\d{1,3})\s?[/⁄]\s?(\d{1,4})", s)
+    if m:
+        num, den = int(m.group(1)), int(m.group(2))
+        return num / den if 0 < num < den else None
+    m = re.fullmatch(r"(?:(a|one|two|three|four)[\s-])?(half|thirds?|quarters?|fifths?|tenths?)", s)
+    if m:
+        num = {"a": 1, "one": 1, None: 1}.get(m.group(1)) or _UNITS[m.group(1)]
+        return num / _ORDINAL_PARTS[m.group(2)]
+    m = re.fullmatch(r"(one|\d{1,2})\s+(?:in|out\s+of)\s+(?:every\s+)?(.+)", s)
+    if m:
+        num = 1.0 if m.group(1) == "one" else float(m.group(1))
+        den = words_to_number(m.group(2))
+        return num / den if den and num < den else None
+    return None
+
+
 def interval(value: float, qualifier: str) -> tuple[float | None, float | None]:
     """The interval a qualified value asserts (README, 'Interval conventions')."""
     if qualifier == "exact":
         return value, value
     if qualifier == "approx":
-        return round(value * (1 - APPROX_WIDTH), 6), round(value * (1 + APPROX_WIDTH), 6)
+        lo, hi = sorted((round(value * (1 - APPROX_WIDTH), 6), round(value * (1 + APPROX_WIDTH), 6)))
+        return lo, hi
     if qualifier == "nearly":
-        return round(value * (1 - APPROX_WIDTH), 6), value
+        return (round(value * (1 - APPROX_WIDTH), 6), value) if value >= 0 else (value, round(value * (1 - APPROX_WIDTH), 6))
     if qualifier in ("more_than", "at_least"):
         return value, None
     if qualifier in ("less_than", "at_most", "up_to"):
@@ -210,66 +253,81 @@ def _blocked_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_METRE_CONTEXT = re.compile(r"^(?:[2²]|\s?\(|-?(?:long|high|tall|deep|wide|away)\b|\s(?:long|high|tall|deep|wide|away|metres?|meters?)\b)", re.IGNORECASE)
+_YEAR = re.compile(r"1\d\d\d|2[01]\d\d")
+
+
+def _is_year_context(a: str, before: str, after: str) -> bool:
+    if not _YEAR.fullmatch(a):
+        return False
+    return bool(_MONTH_BEFORE.search(before) or re.search(
+        r"(?i)\b(?:in|since|by|of|until|from|to|during|before|after|year|early|late|mid|between|and|or|'s)\s+$", before)
+        or re.match(r"^\s*(?:[.,;:)]|$|-\d{2}\b|\s+(?:and|to|when|as|after|before|while|that|which)\b)", after))
+
+
 def find_figures(text: str, *, unit_prefix: dict[str, str], unit_suffix: dict[str, str],
                  extra_units: tuple[str, ...] = ()) -> list[Figure]:
     """Every figure in `text` that could be a claim; dates, times, ages and codes are skipped."""
     blocked = _blocked_spans(text)
     suffix_units = sorted(unit_suffix, key=len, reverse=True)
-    suffix_lower = {u.lower() for u in unit_suffix}
+    suffix_lower = {u.lower(): v for u, v in unit_suffix.items()}
     suffix_re = re.compile(
         r"^\s?(?:" + "|".join(re.escape(u) for u in suffix_units) + r")(?![A-Za-z])", re.IGNORECASE
     ) if suffix_units else None
     suffix_q_re = re.compile(r"^\s*(?:" + "|".join(p for p, _ in _SUFFIX_QUALIFIERS) + r")(?![A-Za-z])", re.IGNORECASE)
+    pattern = figure_pattern(tuple(unit_prefix))
     figures: list[Figure] = []
-    for m in FIGURE_RE.finditer(text):
+    pos = 0
+    while True:
+        m = pattern.search(text, pos)
+        if m is None:
+            break
+        pos = m.end()
         start, end = m.start(), m.end()
-        if any(b0 <= m.start("a" if m.group("a") else "vague") < b1 for b0, b1 in blocked):
+        vague, a, b = m.group("vague"), m.group("a"), m.group("b")
+        num_start = m.start("vague") if vague else m.start("a")
+        if any(b0 <= num_start < b1 for b0, b1 in blocked):
             continue
-        num_start = m.start("vague") if m.group("vague") else m.start("a")
         before = text[max(0, num_start - 40):num_start]
         after = text[end:end + 40]
-        qual_text = m.group("qual")
-        cur = m.group("cur")
-        # the leading word of a match must not be a bare article: "a" alone is not a number
-        if m.group("a") and re.fullmatch(r"(?i)a|an", m.group("a").strip()):
-            continue
+        qual_text, cur = m.group("qual"), m.group("cur")
+        pct = bool(m.group("pct") or m.group("apct"))
+        if a and re.fullmatch(r"(?i)a|an", a.strip()):
+            continue  # "a" alone is not a number
         if _TIME_AFTER.match(after) or re.match(r"^[:.]\d", after):
             continue
-        if m.group("a") and re.match(r"0\d", m.group("a")):
+        if a and re.match(r"0\d", a):
             continue  # a leading zero: a code, a phone or a postcode, never a count
-        glued = re.match(r"[A-Za-z]+", text[m.end():])
-        if glued and glued.group().lower() not in suffix_lower and not m.group("pct"):
+        glued = re.match(r"[A-Za-z]+", text[end:])
+        if glued and glued.group().lower() not in suffix_lower and not pct:
             continue  # "0XX", "4x4", "3D": part of a code
         if re.search(r"[©#№]\s*$", before) or re.search(r"\bNo\.?\s*$", before):
             continue  # copyright years, numbered items ("No. 10")
-        if _ORDINAL_AFTER.match(text[end:end + 3]) and not m.group("vague"):
+        if _ORDINAL_AFTER.match(text[end:end + 3]) and not vague:
             continue
-        if _AGE_AFTER.match(after) or _AGE_BEFORE.search(before):
-            continue
-        if m.group("a") and not m.group("b") and not cur and not m.group("pct"):
-            a = m.group("a")
+        if (_AGE_AFTER.match(after) or _AGE_BEFORE.search(before)) and (words_to_number(a or "") or 0) < 130:
+            continue  # a person's age; "a 2,900-year-old site" is a quantity
+        if a and not b and not cur and not pct:
             if re.fullmatch(r"\d{1,2}", a) and (_MONTH_AFTER.match(after) or _MONTH_BEFORE.search(before)):
                 continue
-            if re.fullmatch(r"\d{4}", a) and 1800 <= int(a) <= 2100 and (
-                _MONTH_BEFORE.search(before) or re.search(r"(?i)\b(?:in|since|by|of|until|from|to|during|before|after|year|early|late|mid)\s+$", before)
-                or re.match(r"^\s*(?:[.,;:)]|$|-\d{2}\b|\s+(?:and|to|when|as|after|before|while|that|which)\b)", after)
-            ):
+            if _is_year_context(a, before, after):
                 continue
-        if m.group("b") and re.fullmatch(r"\d{1,2}", m.group("b")) and _MONTH_AFTER.match(after):
+        if b and (re.fullmatch(r"\d{1,2}", b) and _MONTH_AFTER.match(after)):
             continue  # "8-13 Oct"
+        if b and _YEAR.fullmatch(a.strip()) and _YEAR.fullmatch(b.strip()) and not cur and not pct:
+            continue  # "between 2014 and 2017": years
         hy = _HYPHEN_WORD.match(after)
-        if hy and not m.group("pct"):
+        if hy and not pct:
             word = hy.group(1).lower()
             if word not in _SCALES and word not in _ABBR and word not in suffix_lower and word not in extra_units:
                 continue  # a descriptor: "two-storey", "14-story", "three-year"
-        # suffix unit or qualifier
         unit: str | None = unit_prefix.get(cur) if cur else None
-        if m.group("pct"):
+        if pct:
             unit = "%"
         elif suffix_re is not None and unit is None:
             su = suffix_re.match(after)
             if su:
-                unit = unit_suffix.get(su.group().strip()) or unit_suffix.get(su.group().strip().lower())
+                unit = suffix_lower.get(su.group().strip().lower())
                 end += su.end()
                 after = text[end:end + 40]
         qualifier = _qualifier_name(qual_text, _PREFIX_QUALIFIERS)
@@ -277,58 +335,72 @@ def find_figures(text: str, *, unit_prefix: dict[str, str], unit_suffix: dict[st
         if sq and qualifier is None:
             qualifier = _qualifier_name(sq.group().strip().lstrip("-"), _SUFFIX_QUALIFIERS) or _qualifier_name(sq.group().strip(), _SUFFIX_QUALIFIERS)
             end += sq.end()
-        if m.group("vague"):
-            low, high = VAGUE[re.sub(r"\s+", " ", m.group("vague").lower())]
-            value = None
-            qual = "vague"
+        sign = "up" if m.group("sign") else None
+        if vague:
+            low, high = VAGUE[re.sub(r"\s+", " ", vague.lower())]
             if qualifier in ("more_than", "at_least"):
                 high = None
             elif qualifier in ("less_than", "at_most", "up_to"):
                 low = None
-        elif m.group("b"):
+            figures.append(Figure(start, end, text[start:end].strip(), None, low, high, "vague", unit,
+                                  num_start, m.end("vague"), sign))
+            continue
+        if b:
             sep = m.group("rsep").lower()
-            a_val = words_to_number(m.group("a"))
-            b_val = words_to_number(m.group("b"))
-            if a_val is None or b_val is None:
+            a_val, b_val = words_to_number(a), words_to_number(b)
+            between = _BETWEEN_RE.search(text[:start]) if not qual_text else None
+            two_figures = (
+                a_val is None or b_val is None
+                or (sep == "and" and not between)
+                or (sep == "or" and not (b_val > a_val and b_val <= a_val * 10))
+                # "rose by 43.6 billion to 419.2 billion": a change, then the level reached
+                or (sep == "to" and re.search(r"(?i)\bby\s+$", text[:start]) is not None and b_val > 3 * a_val)
+                # "up 9.4 per cent to $84": a percentage, then a price
+                or (bool(m.group("apct")) and not m.group("pct") and not re.match(r"\s?(?:per\s?cent|percent)", after, re.IGNORECASE))
+                or (text[m.start("b") - 1] in "$£€¥" and not cur)
+            )
+            if b_val == a_val:
+                continue  # a score: "2-2", "89-89"
+            if two_figures:
+                # keep the first figure and read on from the separator
+                end = m.end("apct") if m.group("apct") else m.end("a")
+                pos = end
+                single = _single(text, start, end, m, cur, unit, qualifier, sign)
+                if single is not None:
+                    figures.append(single)
                 continue
-            between = _BETWEEN_RE.search(text[:start] if not qual_text else "")
-            if sep == "and" and not between:
-                # "three missiles and 100 drones" is two figures, not a range: keep the first
-                end = m.end("a")
-                figures.append(_single(text, start, end, m, qual_text, cur, unit, qualifier))
-                continue
-            if sep == "or" and not (b_val > a_val and b_val <= a_val * 10):
-                end = m.end("a")
-                figures.append(_single(text, start, end, m, qual_text, cur, unit, qualifier))
-                continue
-            # a bare second number scaled like the first ("1.5 to 2 million")
-            if a_val < b_val / 100 and re.search(_SCALE + r"\s*$", m.group("b"), re.IGNORECASE) and not re.search(_SCALE, m.group("a"), re.IGNORECASE):
-                a_val *= b_val / float(words_to_number(re.sub(r"(?i)[\s-]*" + _SCALE + r"\s*$", "", m.group("b"))) or 1)
+            assert a_val is not None and b_val is not None
+            if a_val < b_val / 100 and re.search(_SCALE + r"\s*$", b, re.IGNORECASE) and not re.search(_SCALE, a, re.IGNORECASE):
+                # a bare first number scaled like the second ("1.5 to 2 million")
+                a_val *= b_val / float(words_to_number(re.sub(r"(?i)[\s-]*" + _SCALE + r"\s*$", "", b)) or 1)
             if b_val < a_val:
-                # "5,000-6" is not a range; "2010-11" style spans are dates
-                continue
+                continue  # "2010-11" spans and "5,000-6" are not ranges
             if between:
                 start = between.start()
-            low, high = a_val, b_val
-            value = None
-            qual = "range"
-        else:
-            figures.append(_single(text, start, end, m, qual_text, cur, unit, qualifier))
+            figures.append(Figure(start, end, text[start:end].strip(), None, a_val, b_val, "range", unit,
+                                  num_start, m.end("b"), sign))
             continue
-        figures.append(Figure(start, end, text[start:end].strip(), value, low, high, qual, unit,
-                              num_start, m.end("b") if m.group("b") else m.end("vague")))
+        single = _single(text, start, end, m, cur, unit, qualifier, sign)
+        if single is not None:
+            figures.append(single)
     return figures
 
 
-def _single(text: str, start: int, end: int, m: re.Match[str], qual_text: str | None,
-            cur: str | None, unit: str | None, qualifier: str | None) -> Figure:
-    value = words_to_number(m.group("a"))
+def _single(text: str, start: int, end: int, m: re.Match[str], cur: str | None, unit: str | None,
+            qualifier: str | None, sign: str | None) -> Figure | None:
+    digits = m.group("a")
+    value = words_to_number(digits)
+    if value is not None and (m.group("neg") or m.group("cneg")):
+        value = -value
+    metre = re.fullmatch(r"(\d+(?:\.\d+)?)m", digits.strip())
+    if metre and not cur and _METRE_CONTEXT.match(text[m.end("a"):m.end("a") + 12]):
+        value, unit = float(metre.group(1)), "m"  # "37m (121ft)-long": metres, not millions
     qual = qualifier or "exact"
     if value is None:
-        value = 0.0
+        return None
     low, high = interval(value, qual)
     if qual == "nearly":
         qual = "approx"
     while end > start and text[end - 1].isspace():
         end -= 1
-    return Figure(start, end, text[start:end], value, low, high, qual, unit, m.start("a"), m.end("a"))
+    return Figure(start, end, text[start:end], value, low, high, qual, unit, m.start("a"), m.end("a"), sign)

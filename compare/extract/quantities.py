@@ -7,6 +7,7 @@ Plain dicts keep Docs serialisable across `nlp.pipe(n_process=...)` workers.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -79,12 +80,14 @@ class QuantityClaims:
         if _is_age_apposition(span):
             return None  # "Sarah Pickford, 29, from Leeds"
         noun = _counted_head(root, span)
+        if _is_bare_year(fig, noun) or _is_label(fig, span, self._measure_nouns):
+            return None
         if noun is not None and noun.tag_ == "NNP" and fig.value is not None and fig.value < 10_000 \
                 and "," not in fig.text and not fig.unit and fig.qualifier == "exact":
             return None  # an address or a name: "1 Example Wharf", "10 Downing Street"
         counted = _noun_phrase(noun, span) if noun is not None else None
         verb = self._predicate(noun if noun is not None else root)
-        direction = self._direction(root, span, noun)
+        direction = self._direction(fig, root, span, noun)
         measure = self._measure(noun, counted, verb, fig.unit, root)
         return {
             "start": fig.start,
@@ -120,25 +123,37 @@ class QuantityClaims:
                 return child
         return None
 
-    def _direction(self, root: Token, span: Span, noun: Token | None) -> str | None:
-        """'up' or 'down' when the figure is a change ("rose by 5%", "cut 200 jobs")."""
+    def _direction(self, fig: Figure, root: Token, span: Span, noun: Token | None) -> str | None:
+        """'up' or 'down' when the figure is a change ("rose by 5%", "fell 2%", "cut 200 jobs")."""
+        if fig.sign:
+            return fig.sign
+        doc = root.doc
+        first = doc.char_span(fig.start, fig.end, alignment_mode="expand")
+        start_i = first.start if first is not None else span.start
+        prev = doc[start_i - 1] if start_i > 0 else None
+        if prev is not None and prev.lower_ in ("up", "down") and prev.dep_ != "prt":
+            return prev.lower_
+        if prev is not None and prev.lower_ in ("to", "at", "from", "of"):
+            return None  # a level: "rose to 2,000", "ended at 1,463"
+        # climb to the head of the whole figure ("7" -> "%")
+        end_i = first.end if first is not None else span.end
+        while root.head.i != root.i and start_i <= root.head.i < end_i:
+            root = root.head
         head = root.head
-        verb = None
-        if root.dep_ == "pobj" and head.lower_ == "by":
-            verb = head.head
-        elif root.dep_ in ("dobj", "npadvmod", "attr") and head.pos_ == "VERB":
-            verb = head
-        elif noun is not None and noun.dep_ == "dobj" and noun.head.pos_ == "VERB":
-            if noun.head.lemma_.lower() in self.lex.change_down and noun.head.lemma_.lower() in ("cut", "slash", "shed", "lose"):
-                verb = noun.head
-        if root.i > 0 and root.doc[span.start - 1].lower_ in ("up", "down") and span.start > 0:
-            return "up" if root.doc[span.start - 1].lower_ == "up" else "down"
-        if verb is None:
+        lex = self.lex
+        if root.dep_ == "pobj" and head.lower_ == "by" and head.head.pos_ in ("VERB", "NOUN"):
+            lemma = head.head.lemma_.lower()
+        elif root.dep_ in ("dobj", "npadvmod", "attr", "advmod") and head.pos_ == "VERB":
+            lemma = head.lemma_.lower()
+            if lemma in lex.change_by_only:
+                return None
+            if lemma in lex.change_up and noun is not None and noun.i != root.i and fig.unit != "%":
+                return None  # "added 300 jobs" names an amount
+        else:
             return None
-        lemma = verb.lemma_.lower()
-        if lemma in self.lex.change_up:
+        if lemma in lex.change_up:
             return "up"
-        if lemma in self.lex.change_down:
+        if lemma in lex.change_down:
             return "down"
         return None
 
@@ -233,13 +248,32 @@ def _is_name_part(span: Span) -> bool:
     return False
 
 
+def _is_bare_year(fig: Figure, noun: Token | None) -> bool:
+    """'the 2019 review', 'in 2025 and 2030': a year, unless it counts a plural noun."""
+    if fig.unit or fig.qualifier != "exact" or not re.fullmatch(r"1[89]\d\d|20\d\d", fig.text):
+        return False
+    return noun is None or noun.tag_ not in ("NNS", "NNPS")
+
+
+def _is_label(fig: Figure, span: Span, measure_nouns: tuple[str, ...]) -> bool:
+    """'category 4', 'Game 7', 'S&P 500', 'iPhone 12': a number that names, after a singular noun."""
+    if fig.unit or fig.qualifier != "exact" or not re.fullmatch(r"\d{1,4}", fig.text) or span.start == 0:
+        return False
+    prev = span.doc[span.start - 1]
+    if prev.tag_ not in ("NN", "NNP") or prev.lower_ in measure_nouns or prev.lemma_.lower() in measure_nouns:
+        return False
+    root = span.root
+    return not (root.dep_ == "nummod" and root.head.i > root.i)
+
+
 def _is_age_apposition(span: Span) -> bool:
     """A bare number set off by commas right after a person's name is an age."""
     doc = span.doc
     if span.start < 2 or span.end >= len(doc) or len(span) != 1:
         return False
     before, after, name = doc[span.start - 1], doc[span.end], doc[span.start - 2]
-    return before.text == "," and after.text == "," and name.ent_type_ == "PERSON" and span[0].like_num
+    return (before.text == "," and after.text == "," and span[0].like_num and "," not in span[0].text
+            and (name.ent_type_ == "PERSON" or name.pos_ == "PROPN") and 0 < float(span[0].text.replace(",", "") if span[0].text.replace(",", "").replace(".", "").isdigit() else 0) < 120)
 
 
 def _is_bare_one(fig: Figure, root: Token) -> bool:

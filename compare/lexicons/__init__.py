@@ -44,6 +44,7 @@ class Lexicons:
     loaded: dict[str, str]  # term -> canonical idea
     change_up: frozenset[str]
     change_down: frozenset[str]
+    change_by_only: frozenset[str]
     light_verbs: frozenset[str]
     quote_verbs: frozenset[str]
     predicate_classes: dict[str, frozenset[str]]  # verb -> the classes it belongs to
@@ -84,44 +85,81 @@ def _read_builtin(name: str) -> dict[str, Any]:
     return tomllib.loads(text)
 
 
+def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise TypeError(f"{key} must be a table, not {type(value).__name__}")
+    return value
+
+
+def _words(data: dict[str, Any], key: str) -> list[str]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
+        raise TypeError(f"{key} must be a list of strings")
+    return value
+
+
+def _strings(data: dict[str, Any], key: str) -> dict[str, str]:
+    table = _table(data, key)
+    for name, value in table.items():
+        if not isinstance(value, str):
+            raise TypeError(f"{key}.{name} must be a string")
+    return dict(table)
+
+
+def _build(data: dict[str, Any]) -> Lexicons:
+    """Lexicons from merged TOML data; TypeError names the first entry of the wrong shape."""
+    measures = []
+    measure_specs = _table(data, "measures")
+    for name in measure_specs:
+        spec = _table(measure_specs, name)
+        measures.append(Measure(
+            name=name,
+            nouns=frozenset(w.lower() for w in _words(spec, "nouns")),
+            predicates=frozenset(_words(spec, "predicates")),
+            adjectives=frozenset(_words(spec, "adjectives")),
+            units=frozenset(_words(spec, "units")),
+        ))
+    naming: dict[str, str] = {}
+    names = _table(data, "naming")
+    for canonical in names:
+        for variant in _words(_table(names, canonical), "variants"):
+            naming[variant] = canonical
+    classes = _table(data, "classes")
+    return Lexicons(
+        measures=tuple(measures),
+        generic_nouns=frozenset(_words(_table(data, "generic"), "nouns")),
+        unit_prefix=_strings(data, "prefix"),
+        unit_suffix=_strings(data, "suffix"),
+        reporting_verbs=_strings(data, "verbs"),
+        reporting_phrases=_strings(data, "phrases"),
+        hedges=frozenset(w.lower() for w in _words(data, "words")),
+        naming=naming,
+        loaded=_strings(data, "loaded"),
+        change_up=frozenset(_words(_table(data, "change"), "up")),
+        change_down=frozenset(_words(_table(data, "change"), "down")),
+        change_by_only=frozenset(_words(_table(data, "change"), "by_only")),
+        light_verbs=frozenset(_words(_table(data, "light_verbs"), "verbs")),
+        quote_verbs=frozenset(_words(_table(data, "quote_verbs"), "verbs")),
+        predicate_classes=_invert({name: _words(classes, name) for name in classes}),
+    )
+
+
 @lru_cache(maxsize=16)
 def load_lexicons(extra: tuple[Path, ...] = ()) -> Lexicons:
     """Load the built-in lexicons, merged with the user's TOML files in `extra`."""
     data: dict[str, Any] = {}
     for name in _FILES:
         data = _merge(data, _read_builtin(name))
+    lexicons = _build(data)
     for path in extra:
         try:
             data = _merge(data, tomllib.loads(Path(path).read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"lexicon file {path} cannot be read: {exc}") from None
-    measures = tuple(
-        Measure(
-            name=name,
-            nouns=frozenset(w.lower() for w in spec.get("nouns", [])),
-            predicates=frozenset(spec.get("predicates", [])),
-            adjectives=frozenset(spec.get("adjectives", [])),
-            units=frozenset(spec.get("units", [])),
-        )
-        for name, spec in data.get("measures", {}).items()
-    )
-    naming: dict[str, str] = {}
-    for canonical, spec in data.get("naming", {}).items():
-        for variant in spec.get("variants", []):
-            naming[variant] = canonical
-    return Lexicons(
-        measures=measures,
-        generic_nouns=frozenset(data.get("generic", {}).get("nouns", [])),
-        unit_prefix=dict(data.get("prefix", {})),
-        unit_suffix=dict(data.get("suffix", {})),
-        reporting_verbs=dict(data.get("verbs", {})),
-        reporting_phrases=dict(data.get("phrases", {})),
-        hedges=frozenset(w.lower() for w in data.get("words", [])),
-        naming=naming,
-        loaded=dict(data.get("loaded", {})),
-        change_up=frozenset(data.get("change", {}).get("up", [])),
-        change_down=frozenset(data.get("change", {}).get("down", [])),
-        light_verbs=frozenset(data.get("light_verbs", {}).get("verbs", [])),
-        quote_verbs=frozenset(data.get("quote_verbs", {}).get("verbs", [])),
-        predicate_classes=_invert(data.get("classes", {})),
-    )
+        try:
+            # built after each file, so that a mistake is reported with the file that made it
+            lexicons = _build(data)
+        except TypeError as exc:
+            raise ConfigError(f"lexicon file {path} is invalid: {exc}") from None
+    return lexicons

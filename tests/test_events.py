@@ -1,0 +1,88 @@
+"""Events stage: the `events` table follows the articles; an event with no article goes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from compare import events, ingest, store
+from compare.config import Settings
+
+QUAKE = ("A magnitude 6.1 earthquake struck the mountainous north of the province early on Thursday, "
+         "damaging more than 300 homes and cutting power to several villages, officials said.")
+STRIKE = ("Train drivers across the network walked out on Monday in a dispute over pay, leaving "
+          "commuters stranded at stations and forcing the operator to cancel nine in ten services.")
+
+
+@pytest.fixture()
+def settings(tmp_path: Path) -> Settings:
+    return Settings(db=tmp_path / "events.duckdb", workers=1)
+
+
+@pytest.fixture()
+def con(settings: Settings):
+    connection = store.connect(settings.db)
+    yield connection
+    connection.close()
+
+
+def add_event(con: duckdb.DuckDBPyConnection, event_id: str) -> None:
+    con.execute("INSERT INTO events VALUES (?, ?, 'folder')", [event_id, event_id.title()])
+
+
+def add_article(con: duckdb.DuckDBPyConnection, article_id: str, event_id: str) -> None:
+    store.insert_frame(con, "articles", store.to_frame("articles", [
+        {"id": article_id, "event_id": event_id, "outlet": "Wire", "text": QUAKE, "path": f"{article_id}.txt"}]))
+
+
+def event_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [row[0] for row in con.execute("SELECT id FROM events ORDER BY id").fetchall()]
+
+
+def test_events_without_articles_are_removed(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    for event_id in ("floods", "quake", "strike"):
+        add_event(con, event_id)
+    add_article(con, "a1", "quake")
+    add_article(con, "a2", "quake")
+    add_article(con, "a3", "strike")
+    result = events.run(con, settings)
+    assert event_ids(con) == ["quake", "strike"]
+    assert result.stage == "events"
+    assert result.counts == {"events": 2}
+    assert result.failures == []
+
+
+def test_events_run_twice_changes_nothing(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    add_event(con, "quake")
+    add_event(con, "floods")
+    add_article(con, "a1", "quake")
+    events.run(con, settings)
+    before = con.execute("SELECT * FROM events").fetchall()
+    assert events.run(con, settings).counts == {"events": 1}
+    assert con.execute("SELECT * FROM events").fetchall() == before == [("quake", "Quake", "folder")]
+
+
+def test_events_on_an_empty_database(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    assert events.run(con, settings).counts == {"events": 0}
+    add_event(con, "floods")
+    assert events.run(con, settings).counts == {"events": 0}
+    assert event_ids(con) == []
+
+
+def test_events_article_moved_to_another_event_leaves_no_empty_event(
+        con: duckdb.DuckDBPyConnection, settings: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "crawl" / "rail.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps({"text": STRIKE, "event": "Rail strike"}), encoding="utf-8")
+    ingest.run(con, settings, inputs=[path])
+    assert events.run(con, settings).counts == {"events": 1}
+    assert event_ids(con) == ["rail-strike"]
+    # the article's event field is corrected: the old event is left with no article
+    path.write_text(json.dumps({"text": STRIKE, "event": "Rail strike March 2024"}), encoding="utf-8")
+    ingest.run(con, settings, inputs=[path])
+    assert event_ids(con) == ["rail-strike", "rail-strike-march-2024"]
+    assert events.run(con, settings).counts == {"events": 1}
+    assert event_ids(con) == ["rail-strike-march-2024"]
