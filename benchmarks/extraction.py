@@ -17,8 +17,6 @@ The NewsQuant data is read from the path given and never copied into the project
 from __future__ import annotations
 
 import argparse
-import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -27,146 +25,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from compare.evaluate import score_eval, score_newsquant  # noqa: E402
 from compare.extract import doc_rows  # noqa: E402
 from compare.nlp import build_pipeline, load_model  # noqa: E402
-
-_BOUND = {"exact": "=", "approx": "~", "more_than": ">", "at_least": ">", "less_than": "<",
-          "at_most": "<", "up_to": "<", "range": "=", "vague": "="}
-# NewsQuant writes vague amounts as the decade they name ("dozens" 12-120, "millions" 1e6-1e7);
-# our own convention is narrower (README). Scoring uses theirs, only for this benchmark.
-_NEWSQUANT_VAGUE = {"dozens": (12.0, 120.0), "hundreds": (100.0, 1000.0), "thousands": (1e3, 1e4),
-                    "millions": (1e6, 1e7), "billions": (1e9, 1e10), "tens of thousands": (1e4, 1e5),
-                    "hundreds of thousands": (1e5, 1e6), "tens of millions": (1e7, 1e8),
-                    "hundreds of millions": (1e8, 1e9)}
-
-
-def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e-5 * max(abs(a), abs(b), 1e-9)
-
-
-def _gold_value(text: str) -> tuple[float, ...]:
-    parts = re.split(r"(?<=[\d.])\s*-\s*(?=[\d.])", text.strip())
-    return tuple(float(p) for p in parts)
-
-
-def _predicted(claim: dict[str, Any]) -> tuple[tuple[float, ...], str] | None:
-    bound = _BOUND.get(claim["qualifier"], "=")
-    if claim.get("direction"):
-        bound = claim["direction"]
-    if claim["qualifier"] == "vague":
-        key = " ".join(claim["text"].lower().split())
-        for words, interval in sorted(_NEWSQUANT_VAGUE.items(), key=lambda kv: -len(kv[0])):
-            if key.endswith(words):
-                return interval, bound
-        if claim["low"] is None or claim["high"] is None:
-            return None
-        return (claim["low"], claim["high"]), bound
-    if claim["value"] is None:
-        if claim["low"] is None or claim["high"] is None:
-            return None
-        return (claim["low"], claim["high"]), bound
-    return (claim["value"],), bound
-
-
-def _values_match(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b))
-
-
-def score_newsquant(nlp: Any, path: Path) -> dict[str, float]:
-    """Micro P/R/F1 for value and value+bound on the NewsQuant file at `path`."""
-    data = json.loads((path / "dev.json").read_text(encoding="utf-8") if path.is_dir() else path.read_text(encoding="utf-8"))
-    counts = {"value": [0, 0, 0], "bound": [0, 0, 0]}  # tp, predicted, gold
-    for item, doc in zip(data, nlp.pipe([d["text"] for d in data], batch_size=64)):
-        gold = [(_gold_value(q["value"]), q["change"]) for q in item["quantities"]]
-        pred = [p for p in (_predicted(c) for c in doc_rows(doc)["claims"]) if p is not None]
-        for key, with_bound in (("value", False), ("bound", True)):
-            used: set[int] = set()
-            tp = 0
-            for value, bound in pred:
-                for i, (gvalue, gbound) in enumerate(gold):
-                    if i in used or not _values_match(value, gvalue):
-                        continue
-                    if with_bound and bound != gbound:
-                        continue
-                    used.add(i)
-                    tp += 1
-                    break
-            counts[key][0] += tp
-            counts[key][1] += len(pred)
-            counts[key][2] += len(gold)
-    out: dict[str, float] = {}
-    for key, (tp, n_pred, n_gold) in counts.items():
-        p = tp / n_pred if n_pred else 0.0
-        r = tp / n_gold if n_gold else 0.0
-        out[f"{key}_precision"] = 100 * p
-        out[f"{key}_recall"] = 100 * r
-        out[f"{key}_f1"] = 100 * (2 * p * r / (p + r) if p + r else 0.0)
-    return out
-
-
-def _norm(text: str | None) -> str:
-    return " ".join((text or "").replace("’", "'").lower().split())
-
-
-def speaker_matches(gold: str | None, pred: str | None) -> bool:
-    """Gold and predicted speakers agree: both absent, or one names the other."""
-    g, p = _norm(gold), _norm(pred)
-    if not g or not p:
-        return not g and not p
-    for article in ("the ", "a "):
-        g = g.removeprefix(article)
-        p = p.removeprefix(article)
-    return g in p or p in g
-
-
-def score_eval(nlp: Any, path: Path) -> dict[str, float]:
-    """Recall/precision of figures and accuracy of their fields on our labelled set."""
-    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    found = gold_total = predicted_total = 0
-    right = {"value": 0, "interval": 0, "measure": 0, "predicate": 0, "speaker": 0}
-    misses: list[str] = []
-    for item, doc in zip(items, nlp.pipe([i["text"] for i in items], batch_size=32)):
-        pred = doc_rows(doc)["claims"]
-        predicted_total += len(pred)
-        gold_total += len(item["claims"])
-        used: set[int] = set()
-        search_from = 0
-        for gold in item["claims"]:
-            start = item["text"].find(gold["text"], search_from)
-            search_from = start + 1 if start >= 0 else search_from
-            match = None
-            for i, claim in enumerate(pred):
-                if i in used:
-                    continue
-                if claim["start"] < start + len(gold["text"]) and start < claim["end"]:
-                    match = i
-                    break
-            if match is None:
-                misses.append(f"{item['id']}: missed {gold['text']!r}")
-                continue
-            used.add(match)
-            found += 1
-            claim = pred[match]
-            right["value"] += _same_number(claim["value"], gold["value"])
-            right["interval"] += _same_number(claim["low"], gold["low"]) and _same_number(claim["high"], gold["high"])
-            right["measure"] += claim["measure"] == gold["measure"]
-            right["predicate"] += claim["predicate"] == gold["predicate"]
-            ok = speaker_matches(gold["speaker"], claim["speaker"])
-            right["speaker"] += ok
-            if not ok:
-                misses.append(f"{item['id']}: {gold['text']!r} speaker {claim['speaker']!r} (gold {gold['speaker']!r})")
-    out = {"figures_recall": found / gold_total if gold_total else 0.0,
-           "figures_precision": found / predicted_total if predicted_total else 0.0}
-    out.update({f"{k}_accuracy": v / found if found else 0.0 for k, v in right.items()})
-    out["_misses"] = misses  # type: ignore[assignment]
-    return out
-
-
-def _same_number(a: float | None, b: float | None) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    return _close(float(a), float(b))
-
 
 def speed(texts: list[str], repeat: int = 3) -> dict[str, float]:
     """Words per second of the full pipeline and of plain nlp.pipe, best of `repeat`."""
@@ -199,12 +60,43 @@ def _speed_texts() -> list[str]:
     return [a.text for a in articles] * 8
 
 
+FLOORS = ROOT / "tests" / "eval" / "floors.toml"
+FLOOR_MARGIN = 0.01  # measured scores minus this margin become the floors
+
+
+def pin_floors(scores: dict[str, Any], *, allow_lower: bool) -> dict[str, float]:
+    """Write floors just under the measured scores; only raises them unless allow_lower."""
+    import tomllib
+
+    current = tomllib.loads(FLOORS.read_text(encoding="utf-8"))["labelled_set"] if FLOORS.exists() else {}
+    floors = dict(current)
+    changed: dict[str, float] = {}
+    for key, value in scores.items():
+        if key.startswith("_"):
+            continue
+        proposed = round(max(0.0, float(value) - FLOOR_MARGIN), 3)
+        if key not in floors or proposed > floors[key] or allow_lower:
+            if floors.get(key) != proposed:
+                changed[key] = proposed
+            floors[key] = proposed
+    lines = ["# Quality floors of the labelled set (tests/eval/claims.jsonl); tests/test_evaluate.py",
+             "# fails when extraction scores fall below them. Raise them with",
+             "# `python benchmarks/extraction.py --pin-floors`; lowering needs --allow-lower.",
+             "", "[labelled_set]"]
+    lines += [f"{k} = {v}" for k, v in sorted(floors.items())]
+    FLOORS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return changed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--newsquant", type=Path, help="folder (or dev.json) of the NewsQuant dev split")
     parser.add_argument("--eval", type=Path, default=ROOT / "tests" / "eval" / "claims.jsonl")
     parser.add_argument("--show-misses", action="store_true", help="list the labelled-set figures the extractor got wrong")
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--pin-floors", action="store_true",
+                        help="raise the floors in tests/eval/floors.toml to the scores just measured (never lowers them)")
+    parser.add_argument("--allow-lower", action="store_true", help="with --pin-floors: also lower floors")
     args = parser.parse_args()
     nlp = build_pipeline()
     if args.newsquant:
@@ -216,6 +108,9 @@ def main() -> int:
         print(f"Labelled set: figures recall {ev['figures_recall']:.3f}  precision {ev['figures_precision']:.3f}")
         print(f"  accuracy: value {ev['value_accuracy']:.3f}  interval {ev['interval_accuracy']:.3f}  "
               f"measure {ev['measure_accuracy']:.3f}  predicate {ev['predicate_accuracy']:.3f}  speaker {ev['speaker_accuracy']:.3f}")
+        if args.pin_floors:
+            changed = pin_floors(ev, allow_lower=args.allow_lower)
+            print("  floors pinned:", ", ".join(f"{k} {v:.3f}" for k, v in changed.items()) or "unchanged")
         if args.show_misses:
             for line in ev["_misses"]:  # type: ignore[attr-defined]
                 print("   ", line)

@@ -31,7 +31,7 @@ class ClaimAttribution:
     def __call__(self, doc: Doc) -> Doc:
         claims: list[dict[str, Any]] = doc._.claims or []
         quotes: list[dict[str, Any]] = doc._.quotes or []
-        memory: list[str] = []  # named speakers, most recent last
+        memory = Memory()
         sents = list(doc.sents)
         by_sentence_claims: dict[int, list[dict[str, Any]]] = {}
         for claim in claims:
@@ -52,18 +52,19 @@ class ClaimAttribution:
             claim.pop("_verb", None)
         return doc
 
-    def _update_memory(self, sent: Span, verbs: list[Token], memory: list[str]) -> None:
+    def _update_memory(self, sent: Span, verbs: list[Token], memory: Memory) -> None:
         """Remember, in order, the sources of this sentence and the people it makes subjects."""
         verb_ids = {v.i for v in verbs}
         for tok in sent:
             if tok.i in verb_ids:
                 who = self._speaker_of(tok, memory)
                 if who is not None:
-                    _remember(memory, who)
-            elif tok.dep_ == "nsubj" and tok.ent_type_ == "PERSON" and tok.pos_ == "PROPN":
-                who = self._phrase(tok, memory)
-                if who is not None:
-                    _remember(memory, who)
+                    memory.add(who)
+            elif tok.ent_iob_ == "B" and tok.ent_type_ == "PERSON":
+                # a person mentioned is who "he" or "she" most likely refers to next
+                ent = next((e for e in sent.ents if e.start == tok.i), None)
+                if ent is not None:
+                    memory.add(_join(list(ent)), person=True)
 
     # -- reporting verbs -------------------------------------------------------------------
 
@@ -74,18 +75,24 @@ class ClaimAttribution:
             lemma = tok.lemma_.lower()
             known = lemma in self.lex.reporting_verbs or (quotes and lemma in self.lex.quote_verbs)
             if known and tok.pos_ in ("VERB", "AUX"):
-                if self._has_subject(tok) or any(c.dep_ == "agent" for c in tok.children) or lemma == "quote" \
-                        or _subject_before(tok) is not None:
+                deps = {c.dep_ for c in tok.children}
+                if deps & {"nsubj", "csubj", "agent"} or lemma == "quote":
+                    found.append(tok)
+                elif "nsubjpass" in deps:
+                    continue  # "2,946 people had been confirmed dead": what is reported, not who
+                elif _subject_before(tok) is not None or self._reports_for_head(tok):
                     found.append(tok)
             elif tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "to":
                 found.append(tok)
         return found
 
-    @staticmethod
-    def _has_subject(tok: Token) -> bool:
-        return any(c.dep_ in _SUBJECTS for c in tok.children)
+    def _reports_for_head(self, tok: Token) -> bool:
+        """'quoted X as saying', 'said, adding that': a subjectless verb under a reporting verb."""
+        head = tok.head
+        return head.i != tok.i and tok.dep_ in ("advcl", "xcomp", "ccomp", "conj", "pcomp") and (
+            head.lemma_.lower() in self.lex.reporting_verbs or head.lemma_.lower() == "quote")
 
-    def _speaker_of(self, verb: Token, memory: list[str]) -> str | None:
+    def _speaker_of(self, verb: Token, memory: Memory, *, depth: int = 0) -> str | None:
         """The source a reporting verb (or 'according to') names, resolved against memory."""
         if verb.lower_ == "according":
             to = verb.nbor(1)
@@ -94,10 +101,13 @@ class ClaimAttribution:
                 objs = [t for t in to.subtree if t.dep_ == "pobj"]
             return self._phrase(objs[0], memory) if objs else None
         if verb.lemma_.lower() == "quote":
-            objs = [c for c in verb.children if c.dep_ == "dobj"]
-            if objs:
-                return self._phrase(objs[0], memory)
+            # "X was quoted by the Herald as saying", "the embassy quoted X as saying"
+            quoted = [c for c in verb.children if c.dep_ in ("nsubjpass", "dobj")]
+            if quoted:
+                return self._phrase(quoted[0], memory)
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
+        if subj is None and depth < 3 and self._reports_for_head(verb):
+            return self._speaker_of(verb.head, memory, depth=depth + 1)
         if subj is None:
             # passive "was told by X" / "was quoted by X"
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
@@ -106,13 +116,13 @@ class ClaimAttribution:
                 if pobj is not None:
                     return self._phrase(pobj, memory)
             # a parse that lost the subject of "..., South Korea's spy agency said"
-            tokens = _subject_before(verb)
+            tokens = _subject_before(verb) if not any(c.dep_ == "nsubjpass" for c in verb.children) else None
             if tokens is not None:
                 return self._phrase(tokens[-1], memory) if len(tokens) == 1 and tokens[0].pos_ == "PRON" else _join(tokens)
             return None
         return self._phrase(subj, memory)
 
-    def _phrase(self, head: Token, memory: list[str]) -> str | None:
+    def _phrase(self, head: Token, memory: Memory) -> str | None:
         """Text of a speaker noun phrase, with pronouns and 'the agency' resolved."""
         if head.lower_ in _PRONOUNS or head.pos_ == "PRON":
             return _resolve_pronoun(head, memory)
@@ -126,18 +136,25 @@ class ClaimAttribution:
         text = _join(tokens)
         if not any(ch.isalpha() for ch in text):
             return None
-        if not _is_named(tokens) and len(tokens) <= 3 and memory:
-            # "the agency said": the last named source whose words include the same noun
+        if not _is_named(tokens) and len(tokens) <= 3 and memory.entries:
+            # "the agency said": the last named source whose words include the same noun,
+            # else the last source that is not a person
             noun = head.lemma_.lower()
-            for earlier in reversed(memory):
+            for earlier in reversed(memory.entries):
                 if noun in earlier.lower():
                     return earlier
+            # a bare "the agency": the last source that is not a person
+            definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children)
+            if definite and len(tokens) == 1 and noun not in _TITLES:
+                for earlier in reversed(memory.entries):
+                    if not memory.is_person(earlier) and earlier != text:
+                        return earlier
         return text
 
     # -- claims ----------------------------------------------------------------------------
 
     def _attribute_claim(self, doc: Doc, sent: Span, claim: dict[str, Any], verbs: list[Token],
-                         quotes: list[dict[str, Any]], memory: list[str]) -> None:
+                         quotes: list[dict[str, Any]], memory: Memory) -> None:
         root = doc[claim["_root"]]
         pred = doc[claim["_verb"]] if claim.get("_verb") is not None else None
         speaker: str | None = None
@@ -153,6 +170,9 @@ class ClaimAttribution:
                 verb_name = "according to" if verb_tok.lower_ == "according" else verb_tok.lemma_.lower()
                 if speaker is None:
                     verb_name = None
+        if speaker is None and verb_tok is None and inside is None:
+            speaker = _headline_source(sent)
+            verb_name = None
         claim["speaker"] = speaker
         claim["reporting_verb"] = verb_name
         claim["time"] = _time_of(sent, root, pred, verb_tok, claim)
@@ -198,7 +218,7 @@ class ClaimAttribution:
 
     # -- quotes ----------------------------------------------------------------------------
 
-    def _attribute_quote(self, doc: Doc, quote: dict[str, Any], sents: list[Span], memory: list[str]) -> None:
+    def _attribute_quote(self, doc: Doc, quote: dict[str, Any], sents: list[Span], memory: Memory) -> None:
         q0, q1 = quote["start"], quote["end"]
         overlapping = [s for s in sents if s.start_char < q1 + 2 and s.end_char > q0 - 1]
         candidates: list[tuple[int, Token]] = []
@@ -236,7 +256,7 @@ class ClaimAttribution:
         quote["speaker"] = speaker
         quote["verb"] = verb_name
         if speaker:
-            _remember(memory, speaker)
+            memory.add(speaker)
 
 
 _PERSON_PRONOUNS = {"he", "she", "i", "who"}
@@ -256,7 +276,7 @@ def _is_person(text: str, tokens: list[Token] | None = None) -> bool:
     return bool(words & _TITLES)
 
 
-def _resolve_pronoun(pron: Token, memory: list[str]) -> str | None:
+def _resolve_pronoun(pron: Token, memory: Memory) -> str | None:
     """A pronoun speaker: a named subject earlier in the sentence, else the last source."""
     want_person = pron.lower_ in _PERSON_PRONOUNS
     want_thing = pron.lower_ in ("it", "this", "which")
@@ -281,14 +301,35 @@ def _resolve_pronoun(pron: Token, memory: list[str]) -> str | None:
         person = _is_person(text, tokens)
         if any(ch.isalpha() for ch in text) and _is_named(tokens) and ((want_person and person) or (want_thing and not person) or not (want_person or want_thing)):
             return text
-    for earlier in reversed(memory):
-        person = _is_person(earlier)
+    for earlier in reversed(memory.entries):
+        person = memory.is_person(earlier)
         if (want_person and person) or (want_thing and not person) or not (want_person or want_thing):
             return earlier
-    return memory[-1] if memory else None
+    return memory.entries[-1] if memory.entries else None
 
 
 _NP_TAGS = {"PROPN", "NOUN", "ADJ", "DET", "PART", "NUM"}
+_DASHES = ("–", "—", "-")
+
+
+def _headline_source(sent: Span) -> str | None:
+    """The source of a headline: 'NIS: North Korea sends ...' or '... in Alvara – police'."""
+    tokens = [t for t in sent if not t.is_space]
+    if len(tokens) < 5:
+        return None
+    colon = next((i for i, t in enumerate(tokens[:6]) if t.text == ":"), None)
+    if colon is not None and 0 < colon <= 4:
+        head = tokens[:colon]
+        if all(t.pos_ in _NP_TAGS or t.tag_ == "POS" for t in head) and any(t.pos_ in ("PROPN", "NOUN") for t in head) \
+                and not all(t.is_upper and len(t) > 3 for t in head):
+            return _join(head)
+    dash = next((i for i in range(len(tokens) - 1, len(tokens) - 6, -1)
+                 if tokens[i].text in _DASHES and tokens[i].whitespace_ and tokens[i - 1].whitespace_), None)
+    if dash is not None and 0 < len(tokens) - dash - 1 <= 4:
+        tail = [t for t in tokens[dash + 1:] if not t.is_punct]
+        if tail and all(t.pos_ in _NP_TAGS or t.tag_ == "POS" for t in tail) and any(t.pos_ in ("PROPN", "NOUN") for t in tail):
+            return _join(tail)
+    return None
 
 
 def _subject_before(verb: Token) -> list[Token] | None:
@@ -318,18 +359,37 @@ def _subject_before(verb: Token) -> list[Token] | None:
     return tokens
 
 
-def _remember(memory: list[str], who: str) -> None:
-    if memory and memory[-1] == who:
-        return
-    memory.append(who)
-    del memory[:-20]
+class Memory:
+    """The sources and people an article has named so far, most recent last."""
+
+    def __init__(self) -> None:
+        self.entries: list[str] = []
+        self.persons: set[str] = set()
+
+    def add(self, who: str, *, person: bool = False) -> None:
+        """Remember a source (or a person mentioned) as the most recent one."""
+        if person:
+            self.persons.add(who)
+        if self.entries and self.entries[-1] == who:
+            return
+        if who in self.entries:
+            self.entries.remove(who)
+        self.entries.append(who)
+        del self.entries[:-30]
+
+    def is_person(self, who: str) -> bool:
+        """True for people: mentioned as a person, or named with a title ('Mr', 'minister')."""
+        return who in self.persons or _is_person(who)
 
 
 def _in_clause_modifier(tok: Token, head: Token) -> bool:
     """True for tokens in a relative clause or apposition hanging off the speaker phrase."""
     cursor = tok
     while cursor.i != head.i and cursor.head.i != cursor.i:
-        if cursor.dep_ in ("relcl", "appos", "acl", "advcl", "parataxis"):
+        if cursor.dep_ in ("relcl", "acl", "advcl", "parataxis"):
+            return True
+        # "Cho Tae-yong, the NIS director," drops the apposition; "the rights group Civic Watch" keeps it
+        if cursor.dep_ == "appos" and cursor.left_edge.i > 0 and cursor.doc[cursor.left_edge.i - 1].text == ",":
             return True
         cursor = cursor.head
     return False

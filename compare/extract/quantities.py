@@ -66,8 +66,20 @@ class QuantityClaims:
             s0, s1 = bounds[index] if index >= 0 else (0, len(doc.text))
             claim.update(sentence_index=index, sentence=doc.text[s0:s1])
             claims.append(claim)
+        self._inherit_measures(claims)
         doc._.claims = claims
         return doc
+
+    def _inherit_measures(self, claims: list[dict[str, Any]]) -> None:
+        """'bringing the total to 3,000': a figure naming no measure takes the one before it."""
+        known = set(self.lex.measure_names())
+        last: dict[str, Any] | None = None
+        for claim in claims:
+            if (claim["measure"] is None or claim["measure"] in self.lex.referring_nouns) and last is not None \
+                    and claim["sentence_index"] - last["sentence_index"] <= 1 and claim["unit"] == last["unit"]:
+                claim["measure"] = last["measure"]
+            if claim["measure"] in known:
+                last = claim
 
     def _read(self, doc: Doc, fig: Figure, span: Span) -> dict[str, Any] | None:
         root = span.root
@@ -109,13 +121,11 @@ class QuantityClaims:
         }
 
     def _predicate(self, tok: Token) -> Token | None:
-        """The content verb governing `tok`, skipping coordination and light verbs."""
-        while tok.dep_ == "conj" and tok.head.i != tok.i:
-            tok = tok.head
+        """The verb governing `tok` (a copula counts when there is no other verb)."""
         for anc in tok.ancestors:
-            if anc.pos_ in ("VERB", "AUX") or (anc.tag_ in ("VBN", "VBG") and anc.dep_ in ("amod", "acl")):
-                if anc.lemma_.lower() in self.lex.light_verbs:
-                    continue
+            if anc.pos_ == "VERB" or (anc.tag_ in ("VBN", "VBG") and anc.dep_ in ("amod", "acl")):
+                return anc
+            if anc.pos_ == "AUX" and anc.dep_ in ("ROOT", "ccomp", "conj", "advcl", "relcl"):
                 return anc
         # a participle modifying the counted noun ("people injured", "injured people")
         for child in tok.children:
@@ -159,64 +169,62 @@ class QuantityClaims:
 
     def _measure(self, noun: Token | None, counted: str | None, verb: Token | None,
                  unit: str | None, root: Token) -> str | None:
-        """Canonical class of what is counted, from the lexicon; the noun's lemma otherwise."""
+        """Canonical class of what is counted, from the lexicon; the noun's lemma otherwise.
+
+        The noun says what is counted ("drones"); for people ("12 civilians", "40 soldiers")
+        what happened to them decides ("killed" -> deaths, "injured" -> injured).
+        """
         lex = self.lex
         if unit:
             for m in lex.measures:
                 if unit in m.units:
                     return m.name
         words: list[str] = []
+        happened: str | None = None
         if counted:
             words.append(counted.lower())
         if noun is not None:
-            words.append(noun.lemma_.lower())
-            words.append(noun.lower_)
-            words.extend(c.lower_ for c in noun.children if c.dep_ in ("amod", "compound", "acl", "relcl"))
-        if noun is None:
-            # "the death toll rose to 2,000", "put the number of injured at seven": the
-            # subject or object of the verb says what is counted
-            for arg in _arguments_of(root):
+            words += [noun.lemma_.lower(), noun.lower_]
+            words += [c.lower_ for c in noun.children if c.dep_ in ("amod", "compound")]
+        else:
+            # "the death toll rose to 2,000", "put the number of wounded at 1,100": the verb's
+            # object or subject says what is counted, its head noun before its modifiers
+            for arg in sorted(_arguments_of(root), key=lambda t: t.dep_ != "dobj"):
                 words.append(" ".join(t.lower_ for t in arg.subtree if t.dep_ in ("compound", "amod") or t.i == arg.i))
-                words.append(arg.lemma_.lower())
-                words.extend(t.lower_ for t in arg.subtree if t.dep_ == "pobj")
-        generic = noun is None or noun.lemma_.lower() in lex.generic_nouns
-        for word in words:
-            for m in lex.measures:
-                if word in m.nouns or any(word.endswith(" " + n) for n in m.nouns if " " in n):
-                    if not (generic and word in lex.generic_nouns):
-                        return m.name
-        if noun is not None:
-            for child in noun.children:
-                if child.dep_ in ("amod", "acl", "relcl"):
-                    for m in lex.measures:
-                        if child.lower_ in m.adjectives or child.lemma_.lower() in m.predicates:
-                            return m.name
-            if noun.head.dep_ in ("amod", "acomp") or noun.head.pos_ == "ADJ":
-                for m in lex.measures:
-                    if noun.head.lower_ in m.adjectives:
-                        return m.name
-        # "2,000 people are dead": the complement of the copula names it
-        if noun is not None and noun.head.pos_ in ("AUX", "VERB"):
-            for child in noun.head.children:
-                if child.dep_ in ("acomp", "attr", "oprd"):
-                    for m in lex.measures:
-                        if child.lower_ in m.adjectives or child.lemma_.lower() in m.predicates:
-                            return m.name
-        # a generic noun or no noun at all: the governing verb decides ("killed 300", "300 died")
-        cursor = verb
-        for _ in range(2):
-            if cursor is None:
-                break
-            for m in lex.measures:
-                if cursor.lemma_.lower() in m.predicates or cursor.lower_ in m.adjectives:
-                    return m.name
-            # a verb like "left" in "left 300 dead": the adjective complement names it
-            for child in cursor.children:
-                if child.dep_ in ("acomp", "oprd", "xcomp", "amod") and any(child.lower_ in m.adjectives for m in lex.measures):
-                    return next(m.name for m in lex.measures if child.lower_ in m.adjectives)
-            cursor = None
+                words += [arg.lemma_.lower(), arg.lower_]
+                inner = [t for t in arg.subtree if t.i != arg.i]
+                happened = happened or next((m.name for t in inner for m in lex.measures if t.lower_ in m.adjectives), None)
+                words += [t.lemma_.lower() for t in inner if t.dep_ == "pobj"]
+                words += [t.lemma_.lower() for t in inner if t.dep_ != "pobj"]
+        noun_measure = next((m for w in words for m in lex.measures
+                             if (w in m.nouns or any(w.endswith(" " + n) for n in m.nouns if " " in n))
+                             and w not in lex.generic_nouns), None)
+        happened = happened or self._event_measure(noun, verb)
+        people = noun is None or noun.lemma_.lower() in lex.generic_nouns or (noun_measure is not None and noun_measure.people)
+        if happened is not None and (people or noun_measure is None):
+            return happened
+        if noun_measure is not None:
+            return noun_measure.name
         if noun is not None and noun.pos_ in ("NOUN", "PROPN") and noun.is_alpha:
             return noun.lemma_.lower()
+        return None
+
+    def _event_measure(self, noun: Token | None, verb: Token | None) -> str | None:
+        """The measure named by what happened: a participle, a complement or the verb."""
+        lex = self.lex
+        candidates: list[Token] = []
+        if noun is not None:
+            candidates += [c for c in noun.children if c.dep_ in ("amod", "acl", "relcl")]
+            if noun.head.pos_ in ("AUX", "VERB", "ADJ"):
+                candidates.append(noun.head)
+                candidates += [c for c in noun.head.children if c.dep_ in ("acomp", "attr", "oprd")]
+        if verb is not None:
+            candidates.append(verb)
+            candidates += [c for c in verb.children if c.dep_ in ("acomp", "oprd", "xcomp", "amod")]
+        for tok in candidates:
+            for m in lex.measures:
+                if tok.lower_ in m.adjectives or tok.lemma_.lower() in m.predicates:
+                    return m.name
         return None
 
 

@@ -27,6 +27,7 @@ class Measure:
     predicates: frozenset[str]
     adjectives: frozenset[str]
     units: frozenset[str]
+    people: bool = False  # counts people: what happened to them decides the measure
 
 
 @dataclass(frozen=True)
@@ -46,13 +47,14 @@ class Lexicons:
     change_down: frozenset[str]
     change_by_only: frozenset[str]
     light_verbs: frozenset[str]
+    referring_nouns: frozenset[str]
     quote_verbs: frozenset[str]
     predicate_classes: dict[str, frozenset[str]]  # verb -> the classes it belongs to
 
     def predicate_class(self, lemma: str | None) -> frozenset[str]:
         """The classes a predicate belongs to; a verb in no class is its own class."""
-        if not lemma:
-            return frozenset()
+        if not lemma or lemma in self.light_verbs:
+            return frozenset()  # "be", "put", "reach" relate a figure; they do not classify it
         return self.predicate_classes.get(lemma, frozenset({lemma}))
 
     def measure_names(self) -> list[str]:
@@ -119,6 +121,7 @@ def _build(data: dict[str, Any]) -> Lexicons:
             predicates=frozenset(_words(spec, "predicates")),
             adjectives=frozenset(_words(spec, "adjectives")),
             units=frozenset(_words(spec, "units")),
+            people=bool(spec.get("people", False)),
         ))
     naming: dict[str, str] = {}
     names = _table(data, "naming")
@@ -140,6 +143,7 @@ def _build(data: dict[str, Any]) -> Lexicons:
         change_down=frozenset(_words(_table(data, "change"), "down")),
         change_by_only=frozenset(_words(_table(data, "change"), "by_only")),
         light_verbs=frozenset(_words(_table(data, "light_verbs"), "verbs")),
+        referring_nouns=frozenset(_words(_table(data, "referring"), "nouns")),
         quote_verbs=frozenset(_words(_table(data, "quote_verbs"), "verbs")),
         predicate_classes=_invert({name: _words(classes, name) for name in classes}),
     )

@@ -1,0 +1,159 @@
+"""Scoring extraction against labelled data: NewsQuant and our own labelled set.
+
+Used by the quality gate in the tests (floors pinned in tests/eval/floors.toml) and by
+benchmarks/extraction.py. Scoring follows the NewsQuant README: micro precision/recall/F1,
+a prediction matching a gold quantity of the same sentence when the values agree within a
+relative tolerance of 1e-5 (both ends for a range), one-to-one per sentence.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from .extract import doc_rows
+
+_BOUND = {"exact": "=", "approx": "~", "more_than": ">", "at_least": ">", "less_than": "<",
+          "at_most": "<", "up_to": "<", "range": "=", "vague": "="}
+# NewsQuant writes vague amounts as the decade they name ("dozens" 12-120, "millions" 1e6-1e7);
+# our own convention is narrower (README). Scoring uses theirs, only for this benchmark.
+_NEWSQUANT_VAGUE = {"dozens": (12.0, 120.0), "hundreds": (100.0, 1000.0), "thousands": (1e3, 1e4),
+                    "millions": (1e6, 1e7), "billions": (1e9, 1e10), "tens of thousands": (1e4, 1e5),
+                    "hundreds of thousands": (1e5, 1e6), "tens of millions": (1e7, 1e8),
+                    "hundreds of millions": (1e8, 1e9)}
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-5 * max(abs(a), abs(b), 1e-9)
+
+
+def _gold_value(text: str) -> tuple[float, ...]:
+    parts = re.split(r"(?<=[\d.])\s*-\s*(?=[\d.])", text.strip())
+    return tuple(float(p) for p in parts)
+
+
+def _predicted(claim: dict[str, Any]) -> tuple[tuple[float, ...], str] | None:
+    bound = _BOUND.get(claim["qualifier"], "=")
+    if claim.get("direction"):
+        bound = claim["direction"]
+    if claim["qualifier"] == "vague":
+        key = " ".join(claim["text"].lower().split())
+        for words, interval in sorted(_NEWSQUANT_VAGUE.items(), key=lambda kv: -len(kv[0])):
+            if key.endswith(words):
+                return interval, bound
+        if claim["low"] is None or claim["high"] is None:
+            return None
+        return (claim["low"], claim["high"]), bound
+    if claim["value"] is None:
+        if claim["low"] is None or claim["high"] is None:
+            return None
+        return (claim["low"], claim["high"]), bound
+    return (claim["value"],), bound
+
+
+def _values_match(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b))
+
+
+def score_newsquant(nlp: Any, path: Path) -> dict[str, float]:
+    """Micro P/R/F1 for value and value+bound on the NewsQuant file at `path`."""
+    data = json.loads((path / "dev.json").read_text(encoding="utf-8") if path.is_dir() else path.read_text(encoding="utf-8"))
+    counts = {"value": [0, 0, 0], "bound": [0, 0, 0]}  # tp, predicted, gold
+    for item, doc in zip(data, nlp.pipe([d["text"] for d in data], batch_size=64)):
+        gold = [(_gold_value(q["value"]), q["change"]) for q in item["quantities"]]
+        pred = [p for p in (_predicted(c) for c in doc_rows(doc)["claims"]) if p is not None]
+        for key, with_bound in (("value", False), ("bound", True)):
+            used: set[int] = set()
+            tp = 0
+            for value, bound in pred:
+                for i, (gvalue, gbound) in enumerate(gold):
+                    if i in used or not _values_match(value, gvalue):
+                        continue
+                    if with_bound and bound != gbound:
+                        continue
+                    used.add(i)
+                    tp += 1
+                    break
+            counts[key][0] += tp
+            counts[key][1] += len(pred)
+            counts[key][2] += len(gold)
+    out: dict[str, float] = {}
+    for key, (tp, n_pred, n_gold) in counts.items():
+        p = tp / n_pred if n_pred else 0.0
+        r = tp / n_gold if n_gold else 0.0
+        out[f"{key}_precision"] = 100 * p
+        out[f"{key}_recall"] = 100 * r
+        out[f"{key}_f1"] = 100 * (2 * p * r / (p + r) if p + r else 0.0)
+    return out
+
+
+def _norm(text: str | None) -> str:
+    return " ".join((text or "").replace("’", "'").lower().split())
+
+
+def speaker_matches(gold: str | None, pred: str | None) -> bool:
+    """Gold and predicted speakers agree: both absent, or one names the other."""
+    g, p = _norm(gold), _norm(pred)
+    if not g or not p:
+        return not g and not p
+    for article in ("the ", "a "):
+        g = g.removeprefix(article)
+        p = p.removeprefix(article)
+    return g in p or p in g
+
+
+def score_eval(nlp: Any, path: Path) -> dict[str, float]:
+    """Recall/precision of figures and accuracy of their fields on our labelled set."""
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    found = gold_total = predicted_total = 0
+    right = {"value": 0, "interval": 0, "measure": 0, "predicate": 0, "speaker": 0}
+    misses: list[str] = []
+    for item, doc in zip(items, nlp.pipe([i["text"] for i in items], batch_size=32)):
+        pred = doc_rows(doc)["claims"]
+        predicted_total += len(pred)
+        gold_total += len(item["claims"])
+        used: set[int] = set()
+        search_from = 0
+        for gold in item["claims"]:
+            start = item["text"].find(gold["text"], search_from)
+            search_from = start + 1 if start >= 0 else search_from
+            match = None
+            for i, claim in enumerate(pred):
+                if i in used:
+                    continue
+                if claim["start"] < start + len(gold["text"]) and start < claim["end"]:
+                    match = i
+                    break
+            if match is None:
+                misses.append(f"{item['id']}: missed {gold['text']!r}")
+                continue
+            used.add(match)
+            found += 1
+            claim = pred[match]
+            right["value"] += _same_number(claim["value"], gold["value"])
+            right["interval"] += _same_number(claim["low"], gold["low"]) and _same_number(claim["high"], gold["high"])
+            right["measure"] += claim["measure"] == gold["measure"]
+            right["predicate"] += claim["predicate"] == gold["predicate"]
+            if claim["measure"] != gold["measure"]:
+                misses.append(f"{item['id']}: {gold['text']!r} measure {claim['measure']!r} (gold {gold['measure']!r})")
+            if claim["predicate"] != gold["predicate"]:
+                misses.append(f"{item['id']}: {gold['text']!r} predicate {claim['predicate']!r} (gold {gold['predicate']!r})")
+            ok = speaker_matches(gold["speaker"], claim["speaker"])
+            right["speaker"] += ok
+            if not ok:
+                misses.append(f"{item['id']}: {gold['text']!r} speaker {claim['speaker']!r} (gold {gold['speaker']!r})")
+    out = {"figures_recall": found / gold_total if gold_total else 0.0,
+           "figures_precision": found / predicted_total if predicted_total else 0.0}
+    out.update({f"{k}_accuracy": v / found if found else 0.0 for k, v in right.items()})
+    out["_misses"] = misses  # type: ignore[assignment]
+    return out
+
+
+def _same_number(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return _close(float(a), float(b))
+
+
