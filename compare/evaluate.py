@@ -36,7 +36,8 @@ def _gold_value(text: str) -> tuple[float, ...]:
 
 def _predicted(claim: dict[str, Any]) -> tuple[tuple[float, ...], str] | None:
     bound = _BOUND.get(claim["qualifier"], "=")
-    if claim.get("direction"):
+    # a change carries its direction as its bound, unless a qualifier bounds it ("up about 19%")
+    if claim.get("direction") and bound == "=":
         bound = claim["direction"]
     if claim["qualifier"] == "vague":
         key = " ".join(claim["text"].lower().split())
@@ -49,6 +50,10 @@ def _predicted(claim: dict[str, Any]) -> tuple[tuple[float, ...], str] | None:
     if claim["value"] is None:
         if claim["low"] is None or claim["high"] is None:
             return None
+        # NewsQuant writes a range in the order it was written ("from 75 to 45.88")
+        written = [float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", claim["text"])]
+        if len(written) >= 2 and written[0] > written[-1]:
+            return (claim["high"], claim["low"]), bound
         return (claim["low"], claim["high"]), bound
     return (claim["value"],), bound
 

@@ -370,11 +370,19 @@ def find_figures(text: str, *, unit_prefix: dict[str, str], unit_suffix: dict[st
                     figures.append(single)
                 continue
             assert a_val is not None and b_val is not None
-            if a_val < b_val / 100 and re.search(_SCALE + r"\s*$", b, re.IGNORECASE) and not re.search(_SCALE, a, re.IGNORECASE):
-                # a bare first number scaled like the second ("1.5 to 2 million")
-                a_val *= b_val / float(words_to_number(re.sub(r"(?i)[\s-]*" + _SCALE + r"\s*$", "", b)) or 1)
+            b_bare = words_to_number(re.sub(r"(?i)[\s-]*" + _SCALE + r"\s*$", "", b)) or b_val
+            if a_val <= b_bare and a_val < b_val / 100 and re.search(_SCALE + r"\s*$", b, re.IGNORECASE) \
+                    and not re.search(_SCALE, a, re.IGNORECASE):
+                a_val *= b_val / b_bare  # a bare first number scaled like the second ("1.5 to 2 million")
             if b_val < a_val:
-                continue  # "2010-11" spans and "5,000-6" are not ranges
+                if sep in ("-", "–", "—"):
+                    continue  # "2010-11" spans and "5,000-6" are not ranges
+                end = m.end("apct") if m.group("apct") else m.end("a")
+                pos = end
+                single = _single(text, start, end, m, cur, unit, qualifier, sign)
+                if single is not None:
+                    figures.append(single)
+                continue
             if between:
                 start = between.start()
             figures.append(Figure(start, end, text[start:end].strip(), None, a_val, b_val, "range", unit,
@@ -383,7 +391,34 @@ def find_figures(text: str, *, unit_prefix: dict[str, str], unit_suffix: dict[st
         single = _single(text, start, end, m, cur, unit, qualifier, sign)
         if single is not None:
             figures.append(single)
-    return figures
+    return _join_ranges(text, figures)
+
+
+_RANGE_GAP = re.compile(r"[^\d;:()]{0,40}?\s(?P<sep>to|and)\s+$", re.IGNORECASE)
+
+
+def _join_ranges(text: str, figures: list[Figure]) -> list[Figure]:
+    """'from 208 pounds to 193', 'between 1 per cent and 1.5 per cent': one range figure."""
+    out: list[Figure] = []
+    i = 0
+    while i < len(figures):
+        a = figures[i]
+        b = figures[i + 1] if i + 1 < len(figures) else None
+        opener = re.search(r"(?i)\b(from|between|ranging from|range from)\s+$", text[max(0, a.start - 20):a.start])
+        gap = _RANGE_GAP.fullmatch(text[a.end:b.start]) if b is not None else None
+        if (b is not None and opener and gap and a.value is not None and b.value is not None
+                and a.qualifier in ("exact", "approx") and b.qualifier == "exact"
+                and (a.unit == b.unit or a.unit is None or b.unit is None)
+                and (gap.group("sep").lower() == "to") == (opener.group(1).lower() != "between")):
+            low, high = sorted((a.value, b.value))
+            start = a.start - len(opener.group(0))
+            out.append(Figure(start, b.end, text[start:b.end], None, low, high, "range", a.unit or b.unit,
+                              a.number_start, b.number_end, a.sign))
+            i += 2
+            continue
+        out.append(a)
+        i += 1
+    return out
 
 
 def _single(text: str, start: int, end: int, m: re.Match[str], cur: str | None, unit: str | None,
