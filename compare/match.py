@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -48,6 +49,8 @@ class Side:
     high: float
     first_published: datetime | None
     last_published: datetime | None
+    # publication time of each article giving a closed figure (not "more than N")
+    timeline: tuple[tuple[str, datetime], ...] = ()
 
 
 def reading_interval(low: float | None, high: float | None, value: float | None, qualifier: str | None) -> tuple[float, float] | None:
@@ -78,32 +81,60 @@ def _rounding(value: float) -> float:
     return 0.5 * 10 ** zeros if zeros else 0.0
 
 
-def _words(text: str) -> set[str]:
-    return {w.strip("'’.,()").lower().removesuffix("'s") for w in text.split()} - _STOP
-
-
 _STOP = {"the", "of", "a", "an", "and", "in", "for", "on", "to", "'s", "s", "mr", "ms", "mrs", "dr"}
 
 
-def same_speaker(a: str | None, b: str | None) -> bool:
-    """True when two speaker strings name the same source ('NIS' and 'the NIS director' do)."""
+def normalise_speaker(text: str, lex: Lexicons) -> str:
+    """A speaker in comparable form: lower case, synonyms and capitals replaced."""
+    out = " " + " ".join(text.replace("’", "'").replace("'s ", " ").split()) + " "
+    for name, country in lex.capitals.items():
+        out = re.sub(rf"(?<= ){re.escape(name)}(?= )", country, out)
+    out = out.lower()
+    for phrase, canonical in lex.source_synonyms.items():
+        out = out.replace(f" {phrase.lower()} ", f" {canonical.lower()} ")
+    return " ".join(out.split())
+
+
+def _words(text: str) -> set[str]:
+    return {w.strip("'.,()").removesuffix("'s") for w in text.split()} - _STOP
+
+
+def _initials_runs(text: str) -> set[str]:
+    """Initials of every run of capitalised words: 'South Korea's National Intelligence Service' -> NIS, SK, ..."""
+    words = [w.strip("'.,()").removesuffix("'s") for w in text.split()]
+    caps = [w[:1] if w[:1].isupper() and w.lower() not in _STOP else "" for w in words]
+    runs: set[str] = set()
+    for i in range(len(caps)):
+        acc = ""
+        for j in range(i, len(caps)):
+            if not caps[j]:
+                if words[j].lower() in _STOP and acc:
+                    continue
+                break
+            acc += caps[j]
+            if len(acc) >= 2:
+                runs.add(acc.lower())
+    return runs
+
+
+def same_speaker(a: str | None, b: str | None, lex: Lexicons | None = None) -> bool:
+    """True when two speaker strings name the same source ('NIS' and 'National Intelligence Service')."""
     if not a or not b:
         return a == b
-    a_l, b_l = " ".join(a.lower().split()), " ".join(b.lower().split())
+    lex = lex or load_lexicons()
+    a_l, b_l = normalise_speaker(a, lex), normalise_speaker(b, lex)
     if a_l == b_l or f" {a_l} " in f" {b_l} " or f" {b_l} " in f" {a_l} ":
         return True
-    acronym_a = "".join(w[0] for w in a.split() if w[:1].isupper())
-    acronym_b = "".join(w[0] for w in b.split() if w[:1].isupper())
-    words_a, words_b = _words(a), _words(b)
-    if (len(acronym_a) >= 2 and acronym_a.lower() in words_b) or (len(acronym_b) >= 2 and acronym_b.lower() in words_a):
-        return True
+    for short, long in ((a, b), (b, a)):
+        if short.isupper() and 2 <= len(short) <= 6 and short.lower() in _initials_runs(long):
+            return True
+    words_a, words_b = _words(a_l), _words(b_l)
     # the content words of one are all in the other ("interior ministry", "Ministry of the Interior")
     if min(len(words_a), len(words_b)) >= 2 and (words_a <= words_b or words_b <= words_a):
         return True
     # people: the same surname ("Volodymyr Zelensky" and "Mr Zelensky")
-    names_a = {w for w in a.split() if w[:1].isupper()}
-    names_b = {w for w in b.split() if w[:1].isupper()}
-    if names_a and names_b and a.split()[-1] == b.split()[-1] and a.split()[-1][:1].isupper():
+    last_a, last_b = a.split()[-1], b.split()[-1]
+    if last_a == last_b and last_a[:1].isupper():
         return True
     return fuzz.token_sort_ratio(a_l, b_l) >= 90
 
@@ -162,22 +193,28 @@ def align(frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> list[list
 
 
 def value_clusters(group: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Split a group into clusters of mutually overlapping reading intervals."""
+    """Split a group into clusters of figures that all agree with each other.
+
+    A figure joins the current cluster only if it overlaps what every member asserts (the
+    intersection of their reading intervals), so agreement never chains: "10,000" and
+    "about 10,000" agree, "about 10,000" and "about 12,000" overlap, yet 10,000 and 12,000
+    stay apart.
+    """
     items = []
     for row in group:
         interval = reading_interval(row["low"], row["high"], row["value"], row["qualifier"])
         if interval is not None:
             items.append((interval, row))
-    items.sort(key=lambda item: (item[0][0], item[0][1]))
+    items.sort(key=lambda item: (math.sqrt(max(item[0][0], 1e-9) * max(item[0][1], 1e-9)), item[0][1]))
     clusters: list[list[dict[str, Any]]] = []
-    bounds: list[tuple[float, float]] = []
+    common: list[tuple[float, float]] = []
     for (lo, hi), row in items:
-        if clusters and lo <= bounds[-1][1]:
+        if clusters and lo <= common[-1][1] and common[-1][0] <= hi:
             clusters[-1].append(row)
-            bounds[-1] = (bounds[-1][0], max(bounds[-1][1], hi))
+            common[-1] = (max(common[-1][0], lo), min(common[-1][1], hi))
         else:
             clusters.append([row])
-            bounds.append((lo, hi))
+            common.append((lo, hi))
     return clusters
 
 
@@ -194,6 +231,7 @@ def _side(rows: list[dict[str, Any]]) -> Side:
         high=max(i[1] for i in intervals if i),
         first_published=published[0] if published else None,
         last_published=published[-1] if published else None,
+        timeline=_timeline(rows),
     )
 
 
@@ -205,11 +243,31 @@ def _speakers_overlap(a: Side, b: Side) -> bool:
     return any(same_speaker(x, y) for x in a.speakers for y in b.speakers)
 
 
+def _timeline(rows: list[dict[str, Any]]) -> tuple[tuple[str, datetime], ...]:
+    """(article, published) of a side's figures: closed ones when there are any ("2,012"
+    dates a toll better than "more than 2,000")."""
+    dated = [r for r in rows if r["published"] is not None]
+    closed = [r for r in dated if r["low"] is not None and r["high"] is not None]
+    return tuple(sorted({(r["article_id"], r["published"]) for r in (closed or dated)}, key=lambda t: t[1]))
+
+
+def _first_seen(side: Side, other: Side) -> datetime | None:
+    """When a figure first appeared, leaving out articles that give both (timelines, recaps)."""
+    shared = set(side.article_ids) & set(other.article_ids)
+    times = [t for article, t in side.timeline if article not in shared]
+    return times[0] if times else None
+
+
 def classify(a: Side, b: Side) -> str:
     """The kind of disagreement between two value clusters of one aligned group."""
     if a.speakers and b.speakers and not _speakers_overlap(a, b):
         return "attribution_difference"
-    if a.first_published and b.first_published and abs(a.first_published - b.first_published) >= UPDATE_GAP:
+    first_a, first_b = _first_seen(a, b), _first_seen(b, a)
+    if first_a and first_b and abs(first_a - first_b) >= UPDATE_GAP:
+        return "update"
+    # an article that gives both figures for the same source tells a story over time
+    # ("another 1,500, bringing the total to 3,000"; a timeline of a rising toll)
+    if set(a.article_ids) & set(b.article_ids) and set(a.article_ids) != set(b.article_ids):
         return "update"
     small, large = sorted((a, b), key=lambda s: len(s.outlets))
     if len(small.outlets) == 1 and len(large.outlets) >= 3 and not set(small.outlets) & set(large.outlets):
@@ -229,31 +287,45 @@ def severity(kind: str, a: Side, b: Side) -> float:
     return round(min(score, 1.0), 3)
 
 
-def _who(side: Side) -> str:
-    return ", ".join(side.speakers) if side.speakers else "no source cited"
+def _who(side: Side, rows: dict[str, dict[str, Any]] | None = None) -> str:
+    """The source cited most often on one side (and how many others), or 'no source cited'."""
+    if not side.speakers:
+        return "no source cited"
+    counts: dict[str, int] = {}
+    for claim_id in side.claim_ids:
+        speaker = (rows or {}).get(claim_id, {}).get("speaker")
+        if speaker:
+            counts[speaker] = counts.get(speaker, 0) + 1
+    ranked = sorted(counts or {s: 1 for s in side.speakers}, key=lambda s: (-counts.get(s, 1), len(s)))
+    distinct = [ranked[0]] + [s for s in ranked[1:] if not same_speaker(s, ranked[0])]
+    return ranked[0] if len(distinct) == 1 else f"{ranked[0]} and {len(distinct) - 1} other source{'s' if len(distinct) > 2 else ''}"
 
 
 def _outlets(side: Side) -> str:
     names = list(side.outlets)
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}" if len(names) <= 3 else f"{len(names)} outlets"
+    if len(names) == 1:
+        return names[0]
+    if len(names) == 2:
+        return f"{names[0]} and {names[1]}"
+    return f"{len(names)} outlets"
 
 
-def summarise(kind: str, measure: str, a: Side, b: Side) -> str:
+def summarise(kind: str, measure: str, a: Side, b: Side, rows: dict[str, dict[str, Any]] | None = None) -> str:
     """One sentence a reader understands without opening the articles."""
     fa, fb = a.texts[0], b.texts[0]
     if kind == "update":
-        first, last = (a, b) if (a.first_published or datetime.min) <= (b.first_published or datetime.min) else (b, a)
+        first, last = (a, b) if (_first_seen(a, b) or datetime.min) <= (_first_seen(b, a) or datetime.min) else (b, a)
         return (f"The {measure} figure changed over time: {first.texts[0]} ({_outlets(first)}) "
                 f"became {last.texts[-1]} ({_outlets(last)}).")
     if kind == "attribution_difference":
-        return (f"Different sources give different {measure} figures: {_who(a)} {fa} "
-                f"({_outlets(a)}) against {_who(b)} {fb} ({_outlets(b)}).")
+        return (f"Sources differ on {measure}: {_who(a, rows)} gives {fa} ({_outlets(a)}), "
+                f"{_who(b, rows)} gives {fb} ({_outlets(b)}).")
     if kind == "outlier":
         small, large = sorted((a, b), key=lambda s: len(s.outlets))
         return (f"{_outlets(small)} alone reports {small.texts[0]} {measure}, where "
                 f"{len(large.outlets)} outlets report {large.texts[0]}.")
-    return (f"Outlets disagree on {measure}: {_outlets(a)} report {fa} ({_who(a)}), "
-            f"{_outlets(b)} report {fb} ({_who(b)}).")
+    return (f"Outlets disagree on {measure}: {_outlets(a)} report {fa} ({_who(a, rows)}), "
+            f"{_outlets(b)} report {fb} ({_who(b, rows)}).")
 
 
 def _discrepancy(event_id: str, kind: str, measure: str, sides: list[Side], sev: float, summary: str) -> dict[str, Any]:
@@ -275,6 +347,7 @@ def number_discrepancies(event_id: str, frame: pl.DataFrame, lex: Lexicons, *, s
     for group in align(frame, lex, similarity=similarity):
         measure = group[0]["measure"]
         sides = [_side(c) for c in value_clusters(group)]
+        rows = {r["id"]: r for r in group}
         for i in range(len(sides)):
             for j in range(i + 1, len(sides)):
                 a, b = sides[i], sides[j]
@@ -284,7 +357,7 @@ def number_discrepancies(event_id: str, frame: pl.DataFrame, lex: Lexicons, *, s
                 if kind != "attribution_difference" and set(a.article_ids) == set(b.article_ids):
                     # the same articles give both figures: they tell two things apart, not disagree
                     continue
-                out.append(_discrepancy(event_id, kind, measure, [a, b], severity(kind, a, b), summarise(kind, measure, a, b)))
+                out.append(_discrepancy(event_id, kind, measure, [a, b], severity(kind, a, b), summarise(kind, measure, a, b, rows)))
         # the same figure credited to different sources by different outlets
         for side in sides:
             by_article: dict[str, set[str]] = {}

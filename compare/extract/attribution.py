@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from ..lexicons import Lexicons, load_lexicons
 
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+_VAGUE_HEADS = {"dozens", "hundreds", "thousands", "millions", "scores", "tens"}
 _PRONOUNS = {"it", "he", "she", "they", "we", "i", "this", "who", "which", "that"}
 _CLAUSE_LINKS = ("parataxis", "ccomp", "advcl", "conj", "xcomp")
 
@@ -134,8 +135,8 @@ class ClaimAttribution:
         if not tokens:
             return None
         text = _join(tokens)
-        if not any(ch.isalpha() for ch in text):
-            return None
+        if not any(ch.isalpha() for ch in text) or head.like_num or head.lower_ in _VAGUE_HEADS:
+            return None  # "hundreds feared buried": a figure is not a source
         if not _is_named(tokens) and len(tokens) <= 3 and memory.entries:
             # "the agency said": the last named source whose words include the same noun,
             # else the last source that is not a person
@@ -190,7 +191,8 @@ class ClaimAttribution:
         # the reporting clause hangs off the figure's clause: "Russia fired 3 missiles, X said"
         for anc in [root, *ancestors]:
             for child in anc.children:
-                if child.i in verb_set and child.dep_ in _CLAUSE_LINKS and root not in list(child.subtree):
+                if child.i in verb_set and child.dep_ in _CLAUSE_LINKS and root not in list(child.subtree) \
+                        and not _is_subordinate(child):
                     return child
                 if child.dep_ == "prep" and child.lower_ == "according":
                     return child
@@ -198,7 +200,8 @@ class ClaimAttribution:
         if according:
             return according[0]
         # a sentence-final reporting clause in a sentence with one statement
-        finals = [v for v in verbs if v.dep_ in _CLAUSE_LINKS and v.i > root.i and not _in_subject(root, v)]
+        finals = [v for v in verbs if v.dep_ in _CLAUSE_LINKS and v.i > root.i and not _in_subject(root, v)
+                  and not _is_subordinate(v)]
         if finals and len(verbs) == 1:
             return finals[0]
         return None
@@ -320,8 +323,10 @@ def _headline_source(sent: Span) -> str | None:
     colon = next((i for i, t in enumerate(tokens[:6]) if t.text == ":"), None)
     if colon is not None and 0 < colon <= 4:
         head = tokens[:colon]
-        if all(t.pos_ in _NP_TAGS or t.tag_ == "POS" for t in head) and any(t.pos_ in ("PROPN", "NOUN") for t in head) \
-                and not all(t.is_upper and len(t) > 3 for t in head):
+        # a source names an organisation or a person ("NIS:", "Pentagon:"), not a topic ("Morocco earthquake:")
+        # only names: "NIS:", "Pentagon:", "Kremlin:"; a topic has common nouns ("Morocco earthquake:")
+        if len(head) <= 3 and all(t.pos_ == "PROPN" or (t.is_upper and 2 <= len(t) <= 5) for t in head) \
+                and not all(t.ent_type_ in ("GPE", "LOC", "DATE") for t in head):
             return _join(head)
     dash = next((i for i in range(len(tokens) - 1, len(tokens) - 6, -1)
                  if tokens[i].text in _DASHES and tokens[i].whitespace_ and tokens[i - 1].whitespace_), None)
@@ -395,6 +400,14 @@ def _in_clause_modifier(tok: Token, head: Token) -> bool:
     return False
 
 
+_SUBORDINATORS = {"as", "while", "when", "after", "before", "because", "since", "until", "if", "though", "although"}
+
+
+def _is_subordinate(verb: Token) -> bool:
+    """'... as the Kingdom declares mourning': a clause of time or reason, not an attribution."""
+    return any(c.dep_ == "mark" and c.lower_ in _SUBORDINATORS for c in verb.children)
+
+
 def _in_subject(tok: Token, verb: Token) -> bool:
     for child in verb.children:
         if child.dep_ in _SUBJECTS and tok in list(child.subtree):
@@ -413,6 +426,7 @@ def _join(tokens: list[Token]) -> str:
     text = "".join(out).replace("’", "'").replace("‘", "'")
     # commas left behind by a removed apposition or relative clause
     text = re.sub(r",(\s*,)+", ",", text)
+    text = re.sub(r"\s*\([^)]*$", "", text)  # an unclosed "(ING" left by the parse
     return re.sub(r"[\s,;:(\-]+$", "", text).strip()
 
 

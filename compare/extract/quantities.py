@@ -8,6 +8,7 @@ Plain dicts keep Docs serialisable across `nlp.pipe(n_process=...)` workers.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,7 @@ class QuantityClaims:
             return None  # an address or a name: "1 Example Wharf", "10 Downing Street"
         counted = _noun_phrase(noun, span) if noun is not None else None
         verb = self._predicate(noun if noun is not None else root)
+        fig = self._verb_bound(fig, root, span)
         direction = self._direction(fig, root, span, noun)
         measure = self._measure(noun, counted, verb, fig.unit, root)
         return {
@@ -132,6 +134,25 @@ class QuantityClaims:
             if child.dep_ in ("acl", "amod", "relcl") and child.tag_ in ("VBN", "VBD"):
                 return child
         return None
+
+    def _verb_bound(self, fig: Figure, root: Token, span: Span) -> Figure:
+        """'the toll tops 2,000', 'soared past 2,000': the verb makes the figure a lower bound."""
+        if fig.qualifier != "exact" or fig.value is None:
+            return fig
+        prev = root.doc[span.start - 1] if span.start > 0 else None
+        head = root.head
+        while head.dep_ in ("compound", "nummod") and head.i != head.head.i:
+            head = head.head
+        verb = None
+        if prev is not None and prev.lower_ in ("past", "beyond") and prev.dep_ in ("prep", "advmod"):
+            return replace(fig, qualifier="more_than", low=fig.value, high=None)
+        for tok in (root, root.head):
+            if tok.dep_ in ("dobj", "npadvmod") and tok.head.pos_ == "VERB":
+                verb = tok.head
+                break
+        if verb is not None and verb.lemma_.lower() in self.lex.bound_verbs:
+            return replace(fig, qualifier=self.lex.bound_verbs[verb.lemma_.lower()], low=fig.value, high=None)
+        return fig
 
     def _direction(self, fig: Figure, root: Token, span: Span, noun: Token | None) -> str | None:
         """'up' or 'down' when the figure is a change ("rose by 5%", "fell 2%", "cut 200 jobs")."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import ConfigError
 
-_FILES = ("measures", "units", "reporting_verbs", "hedges", "framing", "predicates")
+_FILES = ("measures", "units", "reporting_verbs", "hedges", "framing", "predicates", "sources")
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,9 @@ class Lexicons:
     change_by_only: frozenset[str]
     light_verbs: frozenset[str]
     referring_nouns: frozenset[str]
+    bound_verbs: dict[str, str]
+    source_synonyms: dict[str, str]
+    capitals: dict[str, str]
     quote_verbs: frozenset[str]
     predicate_classes: dict[str, frozenset[str]]  # verb -> the classes it belongs to
 
@@ -144,6 +147,9 @@ def _build(data: dict[str, Any]) -> Lexicons:
         change_by_only=frozenset(_words(_table(data, "change"), "by_only")),
         light_verbs=frozenset(_words(_table(data, "light_verbs"), "verbs")),
         referring_nouns=frozenset(_words(_table(data, "referring"), "nouns")),
+        bound_verbs=_strings(data, "bound_verbs"),
+        source_synonyms=_strings(data, "source_synonyms"),
+        capitals=_strings(data, "capitals"),
         quote_verbs=frozenset(_words(_table(data, "quote_verbs"), "verbs")),
         predicate_classes=_invert({name: _words(classes, name) for name in classes}),
     )
