@@ -41,14 +41,21 @@ class FramingTerms:
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         items: list[dict[str, Any]] = []
+        quoted = [(q["start"], q["end"]) for q in (doc._.quotes or [])] if Doc.has_extension("quotes") else []
+
+        def in_quote(start: int) -> bool:
+            return any(s <= start < e for s, e in quoted)
+
         for m in self._naming.finditer(text):
             items.append(_item("naming", m.group(1), self.lex.naming[m.group(1)], m.start(1), m.end(1)))
         taken = {(i["start"], i["end"]) for i in items}
         for m in self._loaded.finditer(text):
-            if any(s <= m.start(1) < e for s, e in taken):
-                continue
+            if any(s <= m.start(1) < e for s, e in taken) or in_quote(m.start(1)):
+                continue  # a loaded word inside a quote is the speaker's, not the outlet's
             items.append(_item("loaded", m.group(1), self._loaded_lower[m.group(1).lower()], m.start(1), m.end(1)))
         for m in self._hedges.finditer(text):
+            if in_quote(m.start(1)):
+                continue
             items.append(_item("hedge", m.group(1), m.group(1).lower(), m.start(1), m.end(1)))
         for tok in doc:
             lemma = tok.lemma_.lower()

@@ -1,4 +1,4 @@
-"""Match stage: claims -> discrepancies, event by event (polars + rapidfuzz).
+"""Numeric discrepancies: figures aligned across outlets, split where they disagree.
 
 Figures are aligned when they count the same measure with a compatible predicate; aligned
 figures whose reading intervals do not overlap are split into value clusters, and each pair
@@ -8,8 +8,6 @@ editor would explain it (contracts.md section 3).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -20,10 +18,8 @@ import duckdb
 import polars as pl
 from rapidfuzz import fuzz
 
-from . import store
-from .config import Settings
-from .lexicons import Lexicons, load_lexicons
-from .records import StageResult
+from ..lexicons import Lexicons, load_lexicons
+from .common import discrepancy
 
 # matching reads an open interval as reaching at most this factor past its bound
 OPEN_FACTOR = 2.0
@@ -137,17 +133,6 @@ def same_speaker(a: str | None, b: str | None, lex: Lexicons | None = None) -> b
     if last_a == last_b and last_a[:1].isupper():
         return True
     return fuzz.token_sort_ratio(a_l, b_l) >= 90
-
-
-def _claims_frame(con: duckdb.DuckDBPyConnection, event_id: str) -> pl.DataFrame:
-    return con.sql(
-        "SELECT c.id, c.article_id, a.outlet, a.published, c.text, c.value, c.low, c.high, "
-        "c.qualifier, c.direction, c.unit, c.counted, c.measure, c.predicate, c.speaker, "
-        "c.reporting_verb, c.time, c.negated, c.start FROM claims c JOIN articles a ON a.id = c.article_id "
-        "WHERE a.event_id = ? AND c.measure IS NOT NULL AND c.direction IS NULL "
-        "AND NOT coalesce(c.negated, false) ORDER BY c.article_id, c.start",
-        params=[event_id],
-    ).pl()
 
 
 def align(frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> list[list[dict[str, Any]]]:
@@ -329,16 +314,19 @@ def summarise(kind: str, measure: str, a: Side, b: Side, rows: dict[str, dict[st
 
 
 def _discrepancy(event_id: str, kind: str, measure: str, sides: list[Side], sev: float, summary: str) -> dict[str, Any]:
-    claim_ids = sorted({c for s in sides for c in s.claim_ids})
-    key = hashlib.sha1(f"{event_id}|{kind}|{'|'.join(claim_ids)}".encode()).hexdigest()[:16]
-    return {
-        "id": key, "event_id": event_id, "kind": kind, "severity": sev, "summary": summary,
-        "measure": measure, "claim_ids": claim_ids, "quote_ids": [],
-        "article_ids": sorted({a for s in sides for a in s.article_ids}),
-        "details": json.dumps({"sides": [
+    return discrepancy(
+        event_id, kind, severity=sev, summary=summary, measure=measure,
+        claim_ids=[c for side in sides for c in side.claim_ids],
+        article_ids=[a for side in sides for a in side.article_ids],
+        details={"sides": [
             {"figures": list(s.texts), "low": s.low, "high": s.high, "speakers": list(s.speakers),
-             "outlets": list(s.outlets), "claim_ids": list(s.claim_ids)} for s in sides]}),
-    }
+             "outlets": list(s.outlets), "claim_ids": list(s.claim_ids)} for s in sides]},
+    )
+
+
+def claim_groups(frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> list[list[dict[str, Any]]]:
+    """Every cluster of agreeing figures about one thing, across the articles of an event."""
+    return [cluster for group in align(frame, lex, similarity=similarity) for cluster in value_clusters(group)]
 
 
 def number_discrepancies(event_id: str, frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> list[dict[str, Any]]:
@@ -378,42 +366,3 @@ def number_discrepancies(event_id: str, frame: pl.DataFrame, lex: Lexicons, *, s
                     event_id, "misattribution", measure, [side], _BASE_SEVERITY["misattribution"],
                     f"{side.texts[0]} {measure} is credited to different sources: {', '.join(distinct)}."))
     return out
-
-
-def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, run_id: int | None = None, events: list[str] | None = None) -> StageResult:
-    """Rewrite the discrepancies of each event; ids are stable, so history carries over."""
-    lex = load_lexicons(settings.extra_lexicons)
-    event_ids = events if events is not None else [r[0] for r in con.execute("SELECT id FROM events ORDER BY id").fetchall()]
-    counts: dict[str, int] = {"events": 0, "discrepancies": 0}
-    for event_id in event_ids:
-        rows = number_discrepancies(event_id, _claims_frame(con, event_id), lex, similarity=settings.match_similarity)
-        _write(con, event_id, rows, run_id)
-        counts["events"] += 1
-        counts["discrepancies"] += len(rows)
-        for row in rows:
-            counts[row["kind"]] = counts.get(row["kind"], 0) + 1
-    return StageResult("match", counts)
-
-
-def _write(con: duckdb.DuckDBPyConnection, event_id: str, rows: list[dict[str, Any]], run_id: int | None) -> None:
-    """Replace an event's discrepancies; ones that are gone stay, marked resolved."""
-    unique = {r["id"]: r for r in rows}
-    with store.transaction(con):
-        previous = {r[0]: (r[1], r[2]) for r in con.execute(
-            "SELECT id, first_seen_run, status FROM discrepancies WHERE event_id = ?", [event_id]).fetchall()}
-        out = []
-        for key, row in sorted(unique.items()):
-            seen = previous.get(key)
-            if seen is not None and seen[1] != "resolved":
-                out.append({**row, "first_seen_run": seen[0], "status": "unchanged"})
-            else:
-                out.append({**row, "first_seen_run": run_id, "status": "new"})
-        frame = store.to_frame("discrepancies", out)
-        con.register("_new_ids", frame.select("id").to_arrow())
-        try:
-            con.execute("UPDATE discrepancies SET status = 'resolved' WHERE event_id = ? "
-                        "AND id NOT IN (SELECT id FROM _new_ids)", [event_id])
-            con.execute("DELETE FROM discrepancies WHERE id IN (SELECT id FROM _new_ids)")
-        finally:
-            con.unregister("_new_ids")
-        store.insert_frame(con, "discrepancies", frame)

@@ -1,0 +1,120 @@
+"""Match stage: claims, quotes and framing terms -> discrepancies, event by event.
+
+Figures are aligned across outlets and split where they disagree (numbers.py); quotes are
+aligned by fuzzy similarity (quotes.py); framing terms are compared per outlet (framing.py);
+near-duplicate articles are recognised as wire copies (wire.py) and counted once when
+deciding which claims most outlets carry (coverage.py). Discrepancy ids are stable, so a
+rerun keeps each one's history (first run seen; new, unchanged or resolved).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from .. import store
+from ..config import Settings
+from ..lexicons import load_lexicons
+from ..records import StageResult
+from .coverage import omissions
+from .framing import framing_discrepancies
+from .numbers import (
+    MAX_RATIO,
+    OPEN_FACTOR,
+    Side,
+    align,
+    claim_groups,
+    classify,
+    number_discrepancies,
+    reading_interval,
+    same_speaker,
+    value_clusters,
+)
+from .quotes import quote_variants
+from .wire import wire_discrepancies
+
+__all__ = ["MAX_RATIO", "OPEN_FACTOR", "Side", "align", "classify", "event_discrepancies",
+           "number_discrepancies", "reading_interval", "run", "same_speaker", "value_clusters"]
+
+
+def _claims(con: duckdb.DuckDBPyConnection, event_id: str) -> pl.DataFrame:
+    return con.sql(
+        "SELECT c.id, c.article_id, a.outlet, a.published, c.text, c.value, c.low, c.high, "
+        "c.qualifier, c.direction, c.unit, c.counted, c.measure, c.predicate, c.speaker, "
+        "c.reporting_verb, c.time, c.negated, c.start FROM claims c JOIN articles a ON a.id = c.article_id "
+        "WHERE a.event_id = ? AND c.measure IS NOT NULL AND c.direction IS NULL "
+        "AND NOT coalesce(c.negated, false) ORDER BY c.article_id, c.start",
+        params=[event_id],
+    ).pl()
+
+
+def event_discrepancies(con: duckdb.DuckDBPyConnection, event_id: str, settings: Settings) -> list[dict[str, Any]]:
+    """Every discrepancy of one event, of every kind."""
+    lex = load_lexicons(settings.extra_lexicons)
+    articles = con.execute(
+        "SELECT id, outlet, published, text FROM articles WHERE event_id = ? ORDER BY id", [event_id]).fetchall()
+    outlets = {a[0]: a[1] for a in articles}
+    bounds: dict[str, list[tuple[int, int]]] = {}
+    for article_id, start, end in con.execute(
+            "SELECT s.article_id, s.start, s.\"end\" FROM sentences s JOIN articles a ON a.id = s.article_id "
+            "WHERE a.event_id = ? ORDER BY s.article_id, s.sentence_index", [event_id]).fetchall():
+        bounds.setdefault(article_id, []).append((start, end))
+    docs = [{"id": a[0], "outlet": a[1], "published": a[2],
+             "sentences": [a[3][s:e] for s, e in bounds.get(a[0], [])]} for a in articles]
+    claims = _claims(con, event_id)
+    rows = number_discrepancies(event_id, claims, lex, similarity=settings.match_similarity)
+    wire_rows, family = wire_discrepancies(event_id, docs)
+    rows += wire_rows
+    rows += omissions(event_id, claim_groups(claims, lex, similarity=settings.match_similarity), family, outlets,
+                      set(lex.measure_names()))
+    quotes = con.sql(
+        "SELECT q.id, q.article_id, a.outlet, q.text, q.speaker, q.verb FROM quotes q "
+        "JOIN articles a ON a.id = q.article_id WHERE a.event_id = ? ORDER BY q.article_id, q.start",
+        params=[event_id]).pl()
+    rows += quote_variants(event_id, quotes)
+    framing = con.sql(
+        "SELECT f.article_id, a.outlet, f.kind, f.term, f.canonical FROM framing f "
+        "JOIN articles a ON a.id = f.article_id WHERE a.event_id = ? ORDER BY f.article_id, f.start",
+        params=[event_id]).pl()
+    rows += framing_discrepancies(event_id, framing, outlets, lex)
+    return rows
+
+
+def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, run_id: int | None = None, events: list[str] | None = None) -> StageResult:
+    """Rewrite the discrepancies of each event; ids are stable, so history carries over."""
+    event_ids = events if events is not None else [r[0] for r in con.execute("SELECT id FROM events ORDER BY id").fetchall()]
+    counts: dict[str, int] = {"events": 0, "discrepancies": 0}
+    for event_id in event_ids:
+        rows = event_discrepancies(con, event_id, settings)
+        _write(con, event_id, rows, run_id)
+        counts["events"] += 1
+        counts["discrepancies"] += len(rows)
+        for row in rows:
+            counts[row["kind"]] = counts.get(row["kind"], 0) + 1
+    return StageResult("match", counts)
+
+
+def _write(con: duckdb.DuckDBPyConnection, event_id: str, rows: list[dict[str, Any]], run_id: int | None) -> None:
+    """Replace an event's discrepancies; ones that are gone stay, marked resolved."""
+    unique = {r["id"]: r for r in rows}
+    with store.transaction(con):
+        previous = {r[0]: (r[1], r[2]) for r in con.execute(
+            "SELECT id, first_seen_run, status FROM discrepancies WHERE event_id = ?", [event_id]).fetchall()}
+        out = []
+        for key, row in sorted(unique.items()):
+            seen = previous.get(key)
+            if seen is not None and seen[1] != "resolved":
+                out.append({**row, "first_seen_run": seen[0], "status": "unchanged"})
+            else:
+                out.append({**row, "first_seen_run": run_id, "status": "new"})
+        frame = store.to_frame("discrepancies", out)
+        con.register("_new_ids", frame.select("id").to_arrow())
+        try:
+            con.execute("UPDATE discrepancies SET status = 'resolved' WHERE event_id = ? "
+                        "AND id NOT IN (SELECT id FROM _new_ids)", [event_id])
+            con.execute("DELETE FROM discrepancies WHERE id IN (SELECT id FROM _new_ids)")
+        finally:
+            con.unregister("_new_ids")
+        store.insert_frame(con, "discrepancies", frame)

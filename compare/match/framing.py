@@ -1,0 +1,84 @@
+"""Framing discrepancies: outlets choosing different words for the same thing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from ..lexicons import Lexicons
+from .common import discrepancy, outlet_list, verb
+
+
+def framing_discrepancies(event_id: str, framing: pl.DataFrame, outlets: dict[str, str], lex: Lexicons) -> list[dict[str, Any]]:
+    """Naming variants, loaded terms, hedges and reporting verbs that differ between outlets.
+
+    `framing` holds the event's framing rows with their outlet; `outlets` maps every article
+    of the event to its outlet, so outlets that use no such term count too.
+    """
+    if framing.height == 0:
+        return []
+    rows = framing.to_dicts()
+    all_outlets = sorted(set(outlets.values()))
+    out: list[dict[str, Any]] = []
+
+    by_canonical: dict[str, dict[str, set[str]]] = {}
+    ids: dict[str, set[str]] = {}
+    for r in rows:
+        if r["kind"] == "naming":
+            by_canonical.setdefault(r["canonical"], {}).setdefault(r["term"], set()).add(r["outlet"])
+            ids.setdefault(r["canonical"], set()).add(r["article_id"])
+    for canonical, terms in sorted(by_canonical.items()):
+        if len(terms) < 2:
+            continue
+        parts = [f"{term} ({outlet_list(o)})" for term, o in sorted(terms.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+        out.append(discrepancy(
+            event_id, "framing", severity=0.35, measure="naming",
+            summary=f"Outlets name {canonical} differently: " + ", ".join(parts) + ".",
+            article_ids=ids[canonical], key=f"naming|{canonical}",
+            details={"kind": "naming", "canonical": canonical, "terms": {t: sorted(o) for t, o in terms.items()}},
+        ))
+
+    loaded: dict[str, dict[str, set[str]]] = {}
+    loaded_ids: dict[str, set[str]] = {}
+    for r in rows:
+        if r["kind"] == "loaded":
+            loaded.setdefault(r["canonical"], {}).setdefault(r["term"].lower(), set()).add(r["outlet"])
+            loaded_ids.setdefault(r["canonical"], set()).add(r["article_id"])
+    for idea, terms in sorted(loaded.items()):
+        users = set().union(*terms.values())
+        others = [o for o in all_outlets if o not in users]
+        if not others:
+            continue
+        words = ", ".join(f"“{t}”" for t in sorted(terms))
+        out.append(discrepancy(
+            event_id, "framing", severity=0.5, measure="loaded",
+            summary=f"{outlet_list(users)} {verb(users, 'call', 'calls')} {idea} {words}; "
+                    f"{outlet_list(others)} {verb(others, 'do', 'does')} not.",
+            article_ids=loaded_ids[idea], key=f"loaded|{idea}",
+            details={"kind": "loaded", "canonical": idea, "terms": {t: sorted(o) for t, o in terms.items()},
+                     "without": others},
+        ))
+
+    for kind, label, severity in (("hedge", "Hedging differs", 0.4), ("reporting_verb", "Distancing reporting verbs differ", 0.4)):
+        per_outlet: dict[str, set[str]] = {}
+        kind_ids: set[str] = set()
+        for r in rows:
+            if r["kind"] != kind:
+                continue
+            if kind == "reporting_verb" and lex.reporting_verbs.get(r["canonical"]) != "hedge":
+                continue  # "said" is the default; "claimed" and "alleged" are the choice
+            per_outlet.setdefault(r["outlet"], set()).add(r["term"].lower())
+            kind_ids.add(r["article_id"])
+        others = [o for o in all_outlets if o not in per_outlet]
+        if not per_outlet or not others:
+            continue
+        parts = [f"{o} writes " + ", ".join(f"“{t}”" for t in sorted(ts)) for o, ts in sorted(per_outlet.items())]
+        out.append(discrepancy(
+            event_id, "framing", severity=severity, measure=kind,
+            summary=f"{label}: " + "; ".join(parts) + f"; {outlet_list(others)} {verb(others, 'use', 'uses')} none.",
+            article_ids=kind_ids, key=f"{kind}|stance",
+            details={"kind": kind, "canonical": kind, "terms": {o: sorted(t) for o, t in per_outlet.items()},
+                     "without": others},
+        ))
+    return out
