@@ -542,7 +542,13 @@ def _discrepancy_view(
         pool = [f for f in framing if not ids or f["article_id"] in ids]
         canonical = details.get("canonical") if isinstance(details, dict) else None
         canonical = canonical or row["measure"]
-        terms = [f for f in pool if f["canonical"] == canonical] or pool
+        framing_kind = details.get("kind") if isinstance(details, dict) else None
+        if framing_kind in ("hedge", "reporting_verb") and isinstance(details.get("terms"), dict):
+            # hedges and distancing verbs: the words each outlet chose, listed in details.terms
+            chosen = {str(t).lower() for words in details["terms"].values() for t in (words or [])}
+            terms = [f for f in pool if f["kind"] == framing_kind and (f["term"] or "").lower() in chosen]
+        else:
+            terms = [f for f in pool if f["canonical"] == canonical and (not framing_kind or f["kind"] == framing_kind)] or pool
 
     severity = row["severity"]
     return DiscrepancyView(
@@ -682,7 +688,47 @@ def detail_items(details: Any) -> tuple[DetailItem, ...]:
         return ()
     if not isinstance(details, dict):
         return (DetailItem("details", text(details)),)
-    return tuple(DetailItem(str(k).replace("_", " "), text(details[k])) for k in sorted(details))
+    items: list[DetailItem] = []
+    for key in sorted(details):
+        if key in _SHOWN_ELSEWHERE:
+            continue
+        if key == "edits" and isinstance(details[key], list):
+            items.extend(_edit_item(e) for e in details[key] if isinstance(e, dict))
+            continue
+        if key == "terms" and isinstance(details[key], dict):
+            items.extend(DetailItem(str(t), text(v)) for t, v in sorted(details[key].items()))
+            continue
+        items.append(DetailItem(str(key).replace("_", " "), text(details[key])))
+    return tuple(items)
+
+
+# details the page already shows as tables (claims, quotes with their word diffs)
+_SHOWN_ELSEWHERE = {"sides", "variants", "reference", "kind", "canonical", "claim_ids"}
+
+
+def _edit_item(edit: dict[str, Any]) -> DetailItem:
+    """One wire-copy edit as a label and a readable line: the words changed, cut or added."""
+    kind = str(edit.get("type", "edit"))
+    if kind == "edited" and isinstance(edit.get("diff"), list):
+        pairs = edit["diff"]
+        changes = []
+        for i, step in enumerate(pairs):
+            if not isinstance(step, list) or len(step) != 2:
+                continue
+            op, words = step
+            nxt = pairs[i + 1] if i + 1 < len(pairs) else None
+            if op == "-" and isinstance(nxt, list) and nxt[0] == "+":
+                changes.append(f"“{words}” → “{nxt[1]}”")
+            elif op == "-" and not (i > 0 and pairs[i - 1][0] == "+"):
+                changes.append(f"cut “{words}”")
+            elif op == "+" and not (i > 0 and pairs[i - 1][0] == "-"):
+                changes.append(f"added “{words}”")
+        return DetailItem("edited", "; ".join(changes) or str(edit.get("to", "")))
+    if kind == "cut":
+        return DetailItem("sentence cut", str(edit.get("from", "")))
+    if kind == "added":
+        return DetailItem("sentence added", str(edit.get("to", "")))
+    return DetailItem(kind, str(edit))
 
 
 # ---------------------------------------------------------------- article pages
