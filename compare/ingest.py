@@ -483,7 +483,7 @@ def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, inputs: list[Path
     rows = [
         {"id": a.id, "event_id": a.event_id, "outlet": a.outlet, "url": a.url, "title": a.title,
          "published": a.published, "path": a.path, "language": a.language, "text": a.text,
-         "ingested_run": run_id}
+         "ingested_run": run_id, "source_event": a.event_id, "origin": a.event_origin}
         for a in unique.values()
     ]
     events = {a.event_id: {"id": a.event_id, "title": a.event_title, "origin": a.event_origin} for a in unique.values()}
@@ -497,7 +497,7 @@ def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, inputs: list[Path
                 # unchanged articles keep their row; changed text or metadata replaces it
                 con.execute(
                     "DELETE FROM articles WHERE id IN (SELECT n.id FROM _new_articles n JOIN articles a ON a.id = n.id "
-                    "WHERE a.text IS DISTINCT FROM n.text OR a.event_id IS DISTINCT FROM n.event_id "
+                    "WHERE a.text IS DISTINCT FROM n.text OR a.source_event IS DISTINCT FROM n.source_event "
                     "OR a.outlet IS DISTINCT FROM n.outlet OR a.title IS DISTINCT FROM n.title "
                     "OR a.published IS DISTINCT FROM n.published OR a.url IS DISTINCT FROM n.url)"
                 )

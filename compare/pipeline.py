@@ -38,8 +38,9 @@ def run(inputs: list[Path], settings: Settings, *, generated_at: datetime | None
         status = "failed"
         try:
             result = result.merge(ingest.run(con, settings, inputs=inputs, run_id=run_id))
-            result = result.merge(events.run(con, settings))
             result = result.merge(extract_stage.run(con, settings))
+            # grouping a flat dump into events reads the entities and figures just extracted
+            result = result.merge(events.run(con, settings))
             result = result.merge(match.run(con, settings, run_id=run_id))
             result = result.merge(report.run(con, settings, generated_at=generated_at or now()))
             status = "partial" if result.failures else "ok"

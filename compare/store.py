@@ -32,6 +32,8 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "language": pl.Utf8(),
         "text": pl.Utf8(),
         "ingested_run": pl.Int64(),
+        "source_event": pl.Utf8(),
+        "origin": pl.Utf8(),
     },
     "sentences": {
         "article_id": pl.Utf8(),
@@ -123,7 +125,8 @@ _DDL = [
     """CREATE TABLE IF NOT EXISTS events (id VARCHAR PRIMARY KEY, title VARCHAR, origin VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS articles (
         id VARCHAR PRIMARY KEY, event_id VARCHAR, outlet VARCHAR, url VARCHAR, title VARCHAR,
-        published TIMESTAMP, path VARCHAR, language VARCHAR, text VARCHAR, ingested_run BIGINT)""",
+        published TIMESTAMP, path VARCHAR, language VARCHAR, text VARCHAR, ingested_run BIGINT,
+        source_event VARCHAR, origin VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS sentences (
         article_id VARCHAR, sentence_index INTEGER, start INTEGER, "end" INTEGER)""",
     """CREATE TABLE IF NOT EXISTS entities (

@@ -591,7 +591,7 @@ def test_ingest_rerun_of_same_folder_adds_no_row(settings: Settings, tmp_path: P
     assert first.counts["new_articles"] == 4
     assert second.counts == {"files_articles": 4, "new_articles": 0, "failed": 0}
     assert after == before  # unchanged rows are kept, with the run that first ingested them
-    assert {r[-1] for r in after} == {1}
+    assert {r[9] for r in after} == {1}  # ingested_run
     assert events_after == [(2,)]
 
 

@@ -158,7 +158,8 @@ def test_store_to_frame_uses_declared_types_and_fills_missing_columns() -> None:
     assert frame.schema == pl.Schema(store.SCHEMAS["articles"])
     assert frame.row(0, named=True) == {"id": "a1", "event_id": None, "outlet": None, "url": None, "title": None,
                                         "published": datetime(2024, 3, 10, 21, 15), "path": None,
-                                        "language": None, "text": None, "ingested_run": 3}
+                                        "language": None, "text": None, "ingested_run": 3,
+                                            "source_event": None, "origin": None}
     assert store.to_frame("articles", []).height == 0
 
 

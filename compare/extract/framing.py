@@ -50,8 +50,10 @@ class FramingTerms:
             items.append(_item("naming", m.group(1), self.lex.naming[m.group(1)], m.start(1), m.end(1)))
         taken = {(i["start"], i["end"]) for i in items}
         for m in self._loaded.finditer(text):
-            if any(s <= m.start(1) < e for s, e in taken) or in_quote(m.start(1)):
+            if in_quote(m.start(1)):
                 continue  # a loaded word inside a quote is the speaker's, not the outlet's
+            if any(s <= m.start(1) < e for s, e in taken) and " " not in m.group(1):
+                continue  # a name already counted as a naming choice
             items.append(_item("loaded", m.group(1), self._loaded_lower[m.group(1).lower()], m.start(1), m.end(1)))
         for m in self._hedges.finditer(text):
             if in_quote(m.start(1)):

@@ -90,9 +90,14 @@ class QuantityClaims:
             return None
         if not any(t.is_alpha for t in root.sent if t.i not in range(span.start, span.end)):
             return None  # a number standing alone ("2.") is a list marker, not a claim
+        line_start = fig.start == 0 or doc.text[fig.start - 1] == "\n"
+        if line_start and doc.text[fig.end:fig.end + 2] in (". ", ") ") and fig.qualifier == "exact":
+            return None  # "1. Police arrested ...": a numbered list item
         if _is_age_apposition(span):
             return None  # "Sarah Pickford, 29, from Leeds"
         noun = _counted_head(root, span)
+        if noun is not None and fig.start <= noun.idx < fig.end:
+            noun = None  # "$2bn", "5%": the unit is part of the figure, not what it counts
         if _is_bare_year(fig, noun) or _is_label(fig, span, self._measure_nouns):
             return None
         if noun is not None and noun.tag_ == "NNP" and fig.value is not None and fig.value < 10_000 \
@@ -174,6 +179,9 @@ class QuantityClaims:
         lex = self.lex
         if root.dep_ == "pobj" and head.lower_ == "by" and head.head.pos_ in ("VERB", "NOUN"):
             lemma = head.head.lemma_.lower()
+        elif noun is not None and noun.i != root.i and noun.dep_ == "dobj" and noun.head.pos_ == "VERB" \
+                and noun.head.lemma_.lower() in lex.change_down and noun.head.lemma_.lower() not in lex.change_by_only:
+            lemma = noun.head.lemma_.lower()  # "cut 200 jobs": the jobs are what goes down
         elif root.dep_ in ("dobj", "npadvmod", "attr", "advmod") and head.pos_ == "VERB":
             lemma = head.lemma_.lower()
             if lemma in lex.change_by_only:
