@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ class Settings:
     extra_lexicons: tuple[Path, ...] = field(default_factory=tuple)
     match_similarity: float = 55.0
     lock_timeout: float = 30.0
+    since: datetime | None = None  # ingest only articles published at or after this time
 
     def worker_count(self) -> int:
         """Number of extraction processes to use."""
@@ -77,6 +79,8 @@ def _coerce(section: dict[str, Any], base: Path) -> dict[str, Any]:
 
 def _check_type(key: str, value: Any, type_name: str) -> Any:
     """The value if it has the setting's type (an int is a float); else a ConfigError."""
+    if "datetime" in type_name:
+        return _as_datetime(key, value)
     if "Path" in type_name or "str" in type_name:
         ok, wanted = isinstance(value, str), "a string"
     elif "float" in type_name:
@@ -89,3 +93,19 @@ def _check_type(key: str, value: Any, type_name: str) -> Any:
     if not ok:
         raise ConfigError(f"setting {key} in config file must be {wanted}, not {value!r}")
     return value
+
+
+def _as_datetime(key: str, value: Any) -> datetime:
+    """A TOML date, datetime or ISO string as a naive UTC datetime."""
+    from datetime import date, timezone
+
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise ConfigError(f"setting {key} in config file must be a date, not {value!r}") from None
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    raise ConfigError(f"setting {key} in config file must be a date, not {value!r}")

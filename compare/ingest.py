@@ -448,16 +448,31 @@ def drop_repeated_lines(articles: list[Article]) -> list[Article]:
 
 # -- the stage ------------------------------------------------------------------------------
 
-def load_articles(inputs: list[Path], settings: Settings) -> tuple[list[Article], list[InputFailure]]:
-    """Read every input into Articles; failures are collected, never raised."""
+def file_stamp(path: Path) -> tuple[int, int]:
+    """(size, modification time in ns) of a file: unchanged stamps are not read again."""
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def load_articles(inputs: list[Path], settings: Settings, *, known: dict[str, tuple[int, int]] | None = None,
+                  read: dict[str, tuple[int, int]] | None = None) -> tuple[list[Article], list[InputFailure]]:
+    """Read every input into Articles; failures are collected, never raised.
+
+    Files whose stamp matches `known` (ingested before, unchanged since) are skipped; the
+    stamps of files read successfully are added to `read`.
+    """
     articles: list[Article] = []
     failures: list[InputFailure] = []
     for path, event_name, origin in discover(inputs):
         try:
+            stamp = file_stamp(path)
+            if known is not None and known.get(str(path)) == stamp:
+                continue
             records = read_file(path, max_bytes=settings.max_file_bytes)
         except (OSError, ValueError) as exc:
             failures.append(InputFailure(str(path), _one_line(exc)))
             continue
+        failed_before = len(failures)
         for record in records:
             where = f"{path}:{record['_line']}" if "_line" in record else str(path)
             try:
@@ -466,6 +481,8 @@ def load_articles(inputs: list[Path], settings: Settings) -> tuple[list[Article]
                 failures.append(InputFailure(where, _one_line(exc)))
             except Exception as exc:  # noqa: BLE001 - article text is hostile input
                 failures.append(InputFailure(where, f"unreadable article ({type(exc).__name__}: {_one_line(exc)})"))
+        if read is not None and len(failures) == failed_before:
+            read[str(path)] = stamp  # a file with a bad record is read (and reported) again
     return drop_repeated_lines(articles), failures
 
 
@@ -475,8 +492,16 @@ def _one_line(exc: BaseException) -> str:
 
 
 def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, inputs: list[Path], run_id: int | None = None) -> StageResult:
-    """Ingest the inputs into `articles` and `events`; re-ingesting a file adds nothing."""
-    articles, failures = load_articles(inputs, settings)
+    """Ingest the inputs into `articles` and `events`; re-ingesting a file adds nothing.
+
+    Files ingested before and unchanged since (same size and modification time) are not
+    read again, so a nightly rerun over a growing crawl costs only the new files.
+    """
+    known = {r[0]: (r[1], r[2]) for r in con.execute("SELECT path, size, mtime_ns FROM files").fetchall()}
+    read: dict[str, tuple[int, int]] = {}
+    articles, failures = load_articles(inputs, settings, known=known, read=read)
+    if settings.since is not None:
+        articles = [a for a in articles if a.published is None or a.published >= settings.since]
     unique: dict[str, Article] = {}
     for article in articles:
         unique.setdefault(article.id, article)
@@ -509,8 +534,11 @@ def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, inputs: list[Path
                 con.unregister("_new_articles")
         for event in events.values():
             con.execute("INSERT OR REPLACE INTO events VALUES (?, ?, ?)", [event["id"], event["title"], event["origin"]])
+        if read:
+            con.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+                            [[p, size, mtime, run_id] for p, (size, mtime) in sorted(read.items())])
         if run_id is not None and failures:
             store.insert_frame(con, "ingest_errors", store.to_frame(
                 "ingest_errors", [{"run_id": run_id, "path": f.path, "error": f.error} for f in failures]))
     return StageResult("ingest", {"files_articles": len(unique), "new_articles": int(new),
-                                  "failed": len(failures)}, failures)
+                                  "failed": len(failures), "files_read": len(read)}, failures)

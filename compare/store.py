@@ -109,6 +109,16 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "status": pl.Utf8(),
         "details": pl.Utf8(),
     },
+    "files": {
+        "path": pl.Utf8(),
+        "size": pl.Int64(),
+        "mtime_ns": pl.Int64(),
+        "run_id": pl.Int64(),
+    },
+    "event_state": {
+        "event_id": pl.Utf8(),
+        "fingerprint": pl.Utf8(),
+    },
     "ingest_errors": {
         "run_id": pl.Int64(),
         "path": pl.Utf8(),
@@ -150,6 +160,8 @@ _DDL = [
         summary VARCHAR, measure VARCHAR, claim_ids VARCHAR[], quote_ids VARCHAR[],
         article_ids VARCHAR[], first_seen_run BIGINT, status VARCHAR, details VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS ingest_errors (run_id BIGINT, path VARCHAR, error VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS files (path VARCHAR PRIMARY KEY, size BIGINT, mtime_ns BIGINT, run_id BIGINT)""",
+    """CREATE TABLE IF NOT EXISTS event_state (event_id VARCHAR PRIMARY KEY, fingerprint VARCHAR)""",
 ]
 
 
@@ -242,8 +254,9 @@ def delete_for_articles(con: duckdb.DuckDBPyConnection, table: str, article_ids:
 
 
 def start_run(con: duckdb.DuckDBPyConnection, *, command: str, inputs: list[str], settings: str, version: str) -> int:
-    """Record the start of a run and return its id."""
-    run_id = int(con.execute("SELECT nextval('run_ids')").fetchone()[0])  # type: ignore[index]
+    """Record the start of a run and return its id; runs left 'running' by a crash become 'interrupted'."""
+    con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+    run_id = int(con.execute("SELECT nextval('run_ids')").fetchall()[0][0])
     con.execute(
         "INSERT INTO runs (id, started, command, inputs, settings, version, status) "
         "VALUES (?, now(), ?, ?, ?, ?, 'running')",

@@ -550,7 +550,7 @@ def test_ingest_run_writes_articles_and_events(con: duckdb.DuckDBPyConnection, s
     write(root / "quake" / "b.json", json.dumps({"text": QUAKE, "outlet": "Northern Wire",
                                                    "published": "2024-05-02T08:00:00+02:00", "language": "en"}))
     result = ingest.run(con, settings, inputs=[root], run_id=7)
-    assert result.counts == {"files_articles": 2, "new_articles": 2, "failed": 0}
+    assert result.counts == {"files_articles": 2, "new_articles": 2, "failed": 0, "files_read": 2}
     assert result.failures == []
     got = rows(con, "SELECT event_id, outlet, url, published, path, language, ingested_run FROM articles ORDER BY event_id")
     assert got == [
@@ -589,7 +589,8 @@ def test_ingest_rerun_of_same_folder_adds_no_row(settings: Settings, tmp_path: P
     finally:
         con.close()
     assert first.counts["new_articles"] == 4
-    assert second.counts == {"files_articles": 4, "new_articles": 0, "failed": 0}
+    # unchanged files are not read again
+    assert second.counts == {"files_articles": 0, "new_articles": 0, "failed": 0, "files_read": 0}
     assert after == before  # unchanged rows are kept, with the run that first ingested them
     assert {r[9] for r in after} == {1}  # ingested_run
     assert events_after == [(2,)]
@@ -620,7 +621,8 @@ def test_ingest_changed_text_replaces_the_row(con: duckdb.DuckDBPyConnection, se
     updated = FLOOD + "\n\nBy Monday evening the council said 600 homes had been evacuated across the valley."
     write(path, updated)
     result = ingest.run(con, settings, inputs=[tmp_path / "floods"], run_id=2)
-    assert result.counts == {"files_articles": 2, "new_articles": 1, "failed": 0}  # new text, new article
+    # only the changed file is read again; its new text is a new article
+    assert result.counts == {"files_articles": 1, "new_articles": 1, "failed": 0, "files_read": 1}
     got = rows(con, "SELECT path, text, ingested_run FROM articles ORDER BY path")
     assert got == [(str(path), updated, 2), (str(other), FIRE, 1)]
 
@@ -633,7 +635,7 @@ def test_ingest_line_removed_from_jsonl_removes_its_row(con: duckdb.DuckDBPyConn
     assert rows(con, "SELECT count(*) FROM articles") == [(4,)]
     write(path, "\n".join(json.dumps({"text": t}) for t in (FLOOD, STRIKE)))
     result = ingest.run(con, settings, inputs=[path], run_id=2)
-    assert result.counts == {"files_articles": 2, "new_articles": 0, "failed": 0}
+    assert result.counts == {"files_articles": 2, "new_articles": 0, "failed": 0, "files_read": 1}
     got = sorted(r[0].split("\n\n")[0] for r in rows(con, "SELECT text FROM articles"))
     assert got == sorted([FLOOD_1, STRIKE_1, FIRE_1])  # a file not given this time keeps its row
 
@@ -643,7 +645,7 @@ def test_ingest_records_failures_of_a_run(con: duckdb.DuckDBPyConnection, settin
     write(root / "good.txt", FLOOD)
     write(root / "broken.json", '{"text": "unterminated')
     result = ingest.run(con, settings, inputs=[root], run_id=3)
-    assert result.counts == {"files_articles": 1, "new_articles": 1, "failed": 1}
+    assert result.counts == {"files_articles": 1, "new_articles": 1, "failed": 1, "files_read": 1}
     got = rows(con, "SELECT run_id, path FROM ingest_errors")
     assert got == [(3, str(root / "broken.json"))]
 
@@ -699,7 +701,9 @@ def test_ingest_all_bad_inputs_fail_independently(con: duckdb.DuckDBPyConnection
     write(folder / "good2.json", json.dumps({"text": QUAKE}))
     result = ingest.run(con, settings, inputs=[folder], run_id=1)
     assert sorted(Path(f.path).name for f in result.failures) == sorted(b[0] for b in BAD_INPUTS)
-    assert result.counts == {"files_articles": 2, "new_articles": 2, "failed": len(BAD_INPUTS)}
+    assert {k: v for k, v in result.counts.items() if k != "files_read"} == {
+        "files_articles": 2, "new_articles": 2, "failed": len(BAD_INPUTS)}
+    assert result.counts["files_read"] == 2  # bad files are not recorded, so the next night reports them again
     assert rows(con, "SELECT count(*) FROM ingest_errors") == [(len(BAD_INPUTS),)]
 
 

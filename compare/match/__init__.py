@@ -85,10 +85,19 @@ def event_discrepancies(con: duckdb.DuckDBPyConnection, event_id: str, settings:
 def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, run_id: int | None = None, events: list[str] | None = None) -> StageResult:
     """Rewrite the discrepancies of each event; ids are stable, so history carries over."""
     event_ids = events if events is not None else [r[0] for r in con.execute("SELECT id FROM events ORDER BY id").fetchall()]
-    counts: dict[str, int] = {"events": 0, "discrepancies": 0}
+    counts: dict[str, int] = {"events": 0, "discrepancies": 0, "unchanged_events": 0}
+    fingerprints = _fingerprints(con, settings)
+    stored = dict(con.execute("SELECT event_id, fingerprint FROM event_state").fetchall())
     for event_id in event_ids:
+        if stored.get(event_id) == fingerprints.get(event_id):
+            # same articles, extraction and settings: nothing to re-match; what was new last
+            # run is now simply unchanged
+            with store.transaction(con):
+                con.execute("UPDATE discrepancies SET status = 'unchanged' WHERE event_id = ? AND status = 'new'", [event_id])
+            counts["unchanged_events"] += 1
+            continue
         rows = event_discrepancies(con, event_id, settings)
-        _write(con, event_id, rows, run_id)
+        _write(con, event_id, rows, run_id, fingerprints.get(event_id))
         counts["events"] += 1
         counts["discrepancies"] += len(rows)
         for row in rows:
@@ -96,7 +105,23 @@ def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, run_id: int | Non
     return StageResult("match", counts)
 
 
-def _write(con: duckdb.DuckDBPyConnection, event_id: str, rows: list[dict[str, Any]], run_id: int | None) -> None:
+def _fingerprints(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, str]:
+    """A hash per event of what its discrepancies depend on: articles, extraction, settings."""
+    import hashlib
+
+    salt = hashlib.sha1(repr((settings.match_similarity, tuple(map(str, settings.extra_lexicons)))).encode()).hexdigest()
+    rows = con.execute(
+        "SELECT a.event_id, md5(string_agg(a.id || ':' || coalesce(x.extractor, '') || ':' || coalesce(a.outlet, '') "
+        "|| ':' || coalesce(CAST(a.published AS VARCHAR), ''), ',' ORDER BY a.id)) "
+        "FROM articles a LEFT JOIN extracted x ON x.article_id = a.id GROUP BY a.event_id").fetchall()
+    claims = dict(con.execute(
+        "SELECT a.event_id, md5(string_agg(c.id, ',' ORDER BY c.id)) FROM claims c "
+        "JOIN articles a ON a.id = c.article_id GROUP BY a.event_id").fetchall())
+    return {event: f"{digest}:{claims.get(event, '')}:{salt}" for event, digest in rows}
+
+
+def _write(con: duckdb.DuckDBPyConnection, event_id: str, rows: list[dict[str, Any]], run_id: int | None,
+           fingerprint: str | None = None) -> None:
     """Replace an event's discrepancies; ones that are gone stay, marked resolved."""
     unique = {r["id"]: r for r in rows}
     with store.transaction(con):
@@ -118,3 +143,5 @@ def _write(con: duckdb.DuckDBPyConnection, event_id: str, rows: list[dict[str, A
         finally:
             con.unregister("_new_ids")
         store.insert_frame(con, "discrepancies", frame)
+        if fingerprint is not None:
+            con.execute("INSERT OR REPLACE INTO event_state VALUES (?, ?)", [event_id, fingerprint])

@@ -1,0 +1,236 @@
+"""Timeline charts for the report: inline SVG built in Python, every text value escaped.
+
+A chart plots one measure over time: a point per article and figure at its publication
+time, coloured by outlet and also told apart by marker shape and a key letter, so colour is
+never the only signal. Every point has a <title> (a tooltip and a text alternative) and
+links to the sentence it comes from. No JavaScript, no external resources.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from markupsafe import Markup
+
+# Okabe-Ito colours, darkened where needed for contrast on white
+PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#8a6d00", "#3a8fc0", "#000000", "#a04000")
+SHAPES = ("circle", "square", "triangle", "diamond", "triangle-down", "plus", "pentagon", "hexagon")
+SHAPE_NAMES = {
+    "circle": "circle", "square": "square", "triangle": "triangle", "diamond": "diamond",
+    "triangle-down": "downward triangle", "plus": "cross", "pentagon": "pentagon", "hexagon": "hexagon",
+}
+
+WIDTH, HEIGHT = 760, 320
+LEFT, RIGHT, TOP, BOTTOM = 78, 24, 18, 52
+RADIUS = 5.5
+OPEN_WHISKER = 16  # pixels drawn for an open end ("more than 600")
+
+
+@dataclass(frozen=True)
+class Point:
+    """One figure of one article: where it sits on the chart and what its tooltip says."""
+
+    outlet: str
+    figure: str  # as written
+    value: float
+    low: float | None
+    high: float | None
+    published: datetime
+    href: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Marker:
+    """How one outlet is drawn: colour, shape and key letter (the legend shows all three)."""
+
+    outlet: str
+    key: str
+    colour: str
+    shape: str
+    shape_name: str
+    icon_html: Markup  # a small standalone SVG of the marker, for the legend
+
+
+def key_letters(n: int) -> list[str]:
+    """A, B, ..., Z, AA, AB, ...: one short key per outlet."""
+    out = []
+    for i in range(n):
+        key, j = "", i
+        while True:
+            key = chr(ord("A") + j % 26) + key
+            j = j // 26 - 1
+            if j < 0:
+                break
+        out.append(key)
+    return out
+
+
+def markers(outlets: Sequence[str]) -> dict[str, Marker]:
+    """A distinct colour, shape and key for each outlet, in the order given."""
+    out: dict[str, Marker] = {}
+    for i, (outlet, key) in enumerate(zip(outlets, key_letters(len(outlets)))):
+        colour = PALETTE[i % len(PALETTE)]
+        shape = SHAPES[(i + i // len(PALETTE)) % len(SHAPES)]
+        icon = Markup(
+            '<svg class="marker" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" '
+            'focusable="false">{}</svg>'
+        ).format(_shape(shape, 8.0, 8.0, RADIUS, colour))
+        out[outlet] = Marker(outlet, key, colour, shape, SHAPE_NAMES[shape], icon)
+    return out
+
+
+def _num(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def _shape(shape: str, x: float, y: float, r: float, colour: str) -> Markup:
+    """One marker centred on (x, y); dark outline so light fills stay visible."""
+    style = Markup('fill="{}" stroke="#1b1b1b" stroke-width="1"').format(colour)
+    if shape == "circle":
+        return Markup('<circle cx="{}" cy="{}" r="{}" {}/>').format(_num(x), _num(y), _num(r), style)
+    if shape == "square":
+        s = r * 0.9
+        return Markup('<rect x="{}" y="{}" width="{}" height="{}" {}/>').format(
+            _num(x - s), _num(y - s), _num(2 * s), _num(2 * s), style)
+    if shape == "plus":
+        a, b = r, r * 0.38
+        pts = [(-b, -a), (b, -a), (b, -b), (a, -b), (a, b), (b, b), (b, a), (-b, a), (-b, b), (-a, b),
+               (-a, -b), (-b, -b)]
+    elif shape == "triangle":
+        pts = [(0, -r * 1.15), (r * 1.05, r * 0.8), (-r * 1.05, r * 0.8)]
+    elif shape == "triangle-down":
+        pts = [(0, r * 1.15), (r * 1.05, -r * 0.8), (-r * 1.05, -r * 0.8)]
+    elif shape == "diamond":
+        pts = [(0, -r * 1.25), (r * 1.1, 0), (0, r * 1.25), (-r * 1.1, 0)]
+    else:
+        sides = 5 if shape == "pentagon" else 6
+        pts = [(r * 1.1 * math.sin(2 * math.pi * k / sides), -r * 1.1 * math.cos(2 * math.pi * k / sides))
+               for k in range(sides)]
+    path = "M" + " L".join(f"{_num(x + dx)} {_num(y + dy)}" for dx, dy in pts) + " Z"
+    return Markup('<path d="{}" {}/>').format(path, style)
+
+
+def nice_step(span: float, ticks: int = 5) -> float:
+    """A round tick step (1, 2, 2.5 or 5 times a power of ten) covering span in about `ticks` steps."""
+    if span <= 0 or not math.isfinite(span):
+        return 1.0
+    raw = span / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 2.5, 5, 10):
+        if m * power >= raw:
+            return m * power
+    return 10 * power
+
+
+def _fmt_value(x: float) -> str:
+    if abs(x) >= 1e6 and x == int(x):
+        return f"{x / 1e6:,.6g}M"
+    return f"{x:,.0f}" if x == int(x) else f"{x:,.6g}"
+
+
+def _time_ticks(lo: datetime, hi: datetime, n: int = 5) -> list[datetime]:
+    span = (hi - lo) / (n - 1)
+    return [lo + span * i for i in range(n)]
+
+
+def chart_svg(points: Sequence[Point], marks: dict[str, Marker], *, chart_id: str, title: str,
+              desc: str) -> Markup:
+    """An accessible SVG line-and-marker chart of `points` (value over publication time)."""
+    times = [p.published for p in points]
+    t0, t1 = min(times), max(times)
+    if t1 - t0 < timedelta(hours=2):
+        t0, t1 = t0 - timedelta(hours=1), t1 + timedelta(hours=1)
+    closed = [v for p in points for v in (p.value, p.low, p.high) if v is not None and math.isfinite(v)]
+    top = max(closed) if closed else 1.0
+    bottom = min(0.0, min(closed)) if closed else 0.0
+    step = nice_step(top - bottom)
+    y_max = math.ceil(top * 1.05 / step) * step if top > 0 else step
+    y_min = math.floor(bottom / step) * step if bottom < 0 else 0.0
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def px(t: datetime) -> float:
+        return LEFT + plot_w * (t - t0).total_seconds() / max((t1 - t0).total_seconds(), 1.0)
+
+    def py(v: float) -> float:
+        v = min(max(v, y_min), y_max)
+        return TOP + plot_h * (1 - (v - y_min) / (y_max - y_min))
+
+    parts: list[Markup] = [
+        Markup('<svg class="timeline" role="img" viewBox="0 0 {} {}" width="{}" height="{}" '
+               'aria-labelledby="{}-t {}-d" preserveAspectRatio="xMinYMin meet">').format(
+            WIDTH, HEIGHT, WIDTH, HEIGHT, chart_id, chart_id),
+        Markup('<title id="{}-t">{}</title>').format(chart_id, title),
+        Markup('<desc id="{}-d">{}</desc>').format(chart_id, desc),
+        Markup('<rect x="0" y="0" width="{}" height="{}" fill="#ffffff"/>').format(WIDTH, HEIGHT),
+    ]
+    # y grid and labels
+    parts.append(Markup('<g class="axis y" font-size="12" fill="#333333">'))
+    tick = y_min
+    while tick <= y_max + step / 1000:
+        y = py(tick)
+        parts.append(Markup(
+            '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#d9d9d9" stroke-width="1"/>'
+            '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle">{}</text>').format(
+            LEFT, WIDTH - RIGHT, _num(y), _num(y), LEFT - 8, _num(y), _fmt_value(tick)))
+        tick += step
+    parts.append(Markup("</g>"))
+    # x axis ticks: dates on the first line, times on the second
+    parts.append(Markup('<g class="axis x" font-size="12" fill="#333333">'))
+    parts.append(Markup('<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#555555"/>').format(
+        LEFT, WIDTH - RIGHT, TOP + plot_h, TOP + plot_h))
+    for i, t in enumerate(_time_ticks(t0, t1)):
+        x = px(t)
+        anchor = "start" if i == 0 else "end" if i == 4 else "middle"
+        parts.append(Markup(
+            '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#555555"/>'
+            '<text x="{}" y="{}" text-anchor="{}"><tspan x="{}" dy="0">{}</tspan>'
+            '<tspan x="{}" dy="14">{}</tspan></text>').format(
+            _num(x), _num(x), TOP + plot_h, TOP + plot_h + 5, _num(x), TOP + plot_h + 19, anchor,
+            _num(x), t.strftime("%d %b %Y"), _num(x), t.strftime("%H:%M")))
+    parts.append(Markup("</g>"))
+    parts.append(Markup('<text x="14" y="{}" font-size="12" fill="#333333" transform="rotate(-90 14 {})" '
+                        'text-anchor="middle">figure reported</text>').format(
+        _num(TOP + plot_h / 2), _num(TOP + plot_h / 2)))
+
+    by_outlet: dict[str, list[Point]] = {}
+    for p in sorted(points, key=lambda p: (p.published, p.value)):
+        by_outlet.setdefault(p.outlet, []).append(p)
+    # faint line through each outlet's points, so an outlet revising its figure shows as a step
+    for outlet, pts in by_outlet.items():
+        if len(pts) > 1:
+            coords = " ".join(f"{_num(px(p.published))},{_num(py(p.value))}" for p in pts)
+            parts.append(Markup(
+                '<polyline points="{}" fill="none" stroke="{}" stroke-width="1.5" stroke-opacity="0.55"/>'
+            ).format(coords, marks[outlet].colour))
+    for outlet, pts in by_outlet.items():
+        mark = marks[outlet]
+        for p in pts:
+            x, y = px(p.published), py(p.value)
+            whiskers: list[Markup] = []
+            if p.low is not None and p.high is not None and p.low != p.high:
+                whiskers.append(Markup(
+                    '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2"/>').format(
+                    _num(x), _num(x), _num(py(p.low)), _num(py(p.high)), mark.colour))
+            elif p.low is not None and p.high is None:  # "more than": open upwards
+                whiskers.append(Markup(
+                    '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2" '
+                    'stroke-dasharray="3 2"/>').format(_num(x), _num(x), _num(y), _num(y - OPEN_WHISKER),
+                                                       mark.colour))
+            elif p.high is not None and p.low is None:  # "fewer than": open downwards
+                whiskers.append(Markup(
+                    '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2" '
+                    'stroke-dasharray="3 2"/>').format(_num(x), _num(x), _num(y), _num(y + OPEN_WHISKER),
+                                                       mark.colour))
+            label = (f"{p.outlet} ({mark.key}): “{p.figure}” = {_fmt_value(p.value)}, "
+                     f"published {p.published:%Y-%m-%d %H:%M}; cited: {p.source}")
+            parts.append(Markup('<a href="{}"><g class="point"><title>{}</title>{}{}'
+                                '<text x="{}" y="{}" font-size="11" font-weight="700" fill="#1b1b1b">{}</text>'
+                                '</g></a>').format(
+                p.href, label, Markup("").join(whiskers), _shape(mark.shape, x, y, RADIUS, mark.colour),
+                _num(x + 8), _num(y - 6), mark.key))
+    parts.append(Markup("</svg>"))
+    return Markup("").join(parts)
