@@ -83,17 +83,27 @@ def normalise_text(text: str) -> str:
     return "\n".join(lines)
 
 
-_MENU_MARKS = ("  ", "|", "\t", " > ", " / ", " • ", " · ")
+_SEGMENT_SPLIT = re.compile(r"\s{2,}|\s*[|\t•·]\s*|\s+[>/]\s+")
+
+
+def is_menu(line: str) -> bool:
+    """A row of links or buttons: several short pieces set apart by runs of spaces or marks."""
+    pieces = [p for p in _SEGMENT_SPLIT.split(line) if p.strip()]
+    if len(pieces) < 3:
+        return any(mark in line for mark in ("|", " • ", " · ")) and len(line.split()) < 12
+    lengths = sorted(len(p.split()) for p in pieces)
+    return lengths[len(lengths) // 2] <= 3
 
 
 def is_furniture(line: str) -> bool:
     """True for a line that is page furniture rather than prose.
 
     Prose is a sentence: it ends with terminal punctuation and has a few words. Menus,
-    breadcrumbs and button rows are separated by runs of spaces or separator marks.
+    breadcrumbs and button rows are short pieces set apart by runs of spaces or marks
+    (two spaces after a full stop inside prose do not make a menu).
     """
     words = line.split()
-    if len(words) < 4 or any(mark in line for mark in _MENU_MARKS):
+    if len(words) < 4 or is_menu(line):
         return True
     if line.endswith(_TERMINAL):
         return False
@@ -335,7 +345,7 @@ def _title_from_head(head: list[str]) -> str | None:
     """
     for line in head:
         words = line.split()
-        if not 4 <= len(words) <= 30 or any(m in line for m in _MENU_MARKS) or ". " in line:
+        if not 4 <= len(words) <= 30 or is_menu(line) or "  " in line or ". " in line:
             continue
         if _LOOSE_DATE.search(line) or line.startswith("[") or _is_consent_banner(line):
             continue

@@ -3,6 +3,11 @@
 Every page is rendered from one frozen dataclass (IndexPage, EventPage, ArticlePage) whose
 fields are plain text, except fields ending in `_html`: those are built here with markupsafe,
 escaping every inner value first. Article text is hostile input; templates never mark it safe.
+
+Pages: index.html (events, most severe first) and index-recent.html (the same table, most
+recent first), event-<slug>.html per event and article-<slug>.html per article. Big events
+stay usable: every discrepancy, claim group and large table is a collapsible <details>, and
+side tables show at most SIDE_ROWS claims, linking to the full claim group.
 """
 
 from __future__ import annotations
@@ -25,15 +30,18 @@ import duckdb
 import jinja2
 from markupsafe import Markup, escape
 
+from . import timeline
 from .config import Settings
 from .errors import CompareError
 from .export import build_json, dump_json, load_events, parse_details, query_dicts
+from .lexicons import Lexicons, load_lexicons
 from .records import StageResult
 
 KINDS = (
     "number_conflict", "attribution_difference", "update", "outlier", "misattribution",
     "quote_variant", "framing", "omission", "wire_copy_edit",
 )
+NUMBER_KINDS = ("number_conflict", "attribution_difference", "update", "outlier", "misattribution")
 KIND_LABELS = {
     "number_conflict": "Number conflict",
     "attribution_difference": "Attribution difference",
@@ -49,8 +57,16 @@ BANDS = ("high", "medium", "low")
 BAND_LABELS = ("high (≥ 0.7)", "medium (≥ 0.4)", "low")
 SUMMARY_SIZE = 5  # discrepancies quoted in an event page's summary block
 OPEN_SIZE = 3  # discrepancies shown expanded; the rest stay collapsed so big events stay usable
+SIDE_ROWS = 15  # claims listed per side inside a discrepancy; the claim group lists them all
+OPEN_CHARTS = 3  # timeline charts shown expanded
+OPEN_TABLE_ROWS = 20  # framing tables with more outlets than this start collapsed
+OPEN_MATRIX_CELLS = 400  # coverage matrices with more cells than this start collapsed
+OPEN_ARTICLES = 25  # article lists longer than this start collapsed
+OUTLETS_SHOWN = 8  # outlets named in an index row before the rest are collapsed
 SLUG_MAX = 60
 NO_SOURCE = "the outlet itself (no source cited)"
+INDEX_PAGES = (("severity", "index.html", "most severe first"),
+               ("recent", "index-recent.html", "most recent first"))
 
 
 # ---------------------------------------------------------------- page contexts
@@ -68,6 +84,14 @@ class ArticleRef:
 
 
 @dataclass(frozen=True)
+class LinkRef:
+    """A link within the report: its text and its target."""
+
+    label: str
+    href: str
+
+
+@dataclass(frozen=True)
 class EventRow:
     """One event on the index with (kind, count) and (band, count) pairs for every column."""
 
@@ -75,9 +99,16 @@ class EventRow:
     event_id: str
     href: str
     outlets: str  # sorted, comma-separated
+    outlet_count: int
+    outlets_collapsed: bool  # more than OUTLETS_SHOWN outlets: the list sits in a <details>
     article_count: int
     first_published: str
     last_published: str
+    last_published_iso: str
+    discrepancy_count: int  # live ones: resolved discrepancies are not counted
+    new_count: int  # 0 unless run history exists
+    max_severity: str  # "0.80", or "" with no discrepancies
+    max_band: str
     kind_counts: tuple[tuple[str, int], ...]  # one per IndexPage.kinds, same order
     band_counts: tuple[tuple[str, int], ...]  # one per BANDS
 
@@ -92,10 +123,22 @@ class IngestErrorRow:
 
 
 @dataclass(frozen=True)
+class SortLink:
+    """One ordering of the index: its label, its page and whether this page is it."""
+
+    label: str
+    href: str
+    current: bool
+
+
+@dataclass(frozen=True)
 class IndexPage:
-    """index.html: every event with its discrepancy counts, and the ingest errors."""
+    """index.html / index-recent.html: every event with its discrepancy counts, and the ingest errors."""
 
     generated_at: str
+    sort_label: str  # "most severe first" or "most recent first"
+    sort_links: tuple[SortLink, ...]
+    history: bool  # more than one run recorded: "new" marks mean new since the previous run
     kinds: tuple[str, ...]  # kinds present, in KINDS order
     kind_labels: tuple[str, ...]
     band_labels_by_band: tuple[tuple[str, str], ...]  # (band, heading)
@@ -122,8 +165,24 @@ class ClaimRow:
 
 
 @dataclass(frozen=True)
+class SideView:
+    """One side of a numeric discrepancy: the claims that agree with each other."""
+
+    letter: str  # "A", "B", ...
+    figures: str  # the wordings, "; "-joined
+    interval: str
+    sources: str  # who is cited, "; "-joined, or NO_SOURCE
+    outlets: str
+    outlet_count: int
+    claim_count: int
+    rows: tuple[ClaimRow, ...]  # at most SIDE_ROWS
+    hidden: int  # claims of this side not listed here
+    group_href: str  # "#g-..." the claim group listing every claim, or ""
+
+
+@dataclass(frozen=True)
 class QuoteCell:
-    """One outlet's wording of a quote, diffed word by word against the first one."""
+    """One outlet's wording of a quote, diffed word by word against the reference wording."""
 
     outlet: str
     speaker: str
@@ -152,6 +211,15 @@ class DetailItem:
 
 
 @dataclass(frozen=True)
+class EditView:
+    """One edit between two copies of a wire story."""
+
+    kind: str  # "edited", "cut" or "added"
+    label: str
+    diff_html: Markup  # escaped words, changes in <ins>/<del>, long unchanged runs elided
+
+
+@dataclass(frozen=True)
 class DiscrepancyView:
     """One discrepancy with everything needed to show its sides next to each other."""
 
@@ -164,26 +232,173 @@ class DiscrepancyView:
     summary: str
     measure: str
     status: str
+    is_new: bool  # status "new" and run history exists
     open: bool
-    claims: tuple[ClaimRow, ...]
+    claims: tuple[ClaimRow, ...]  # when the details give no sides
+    sides: tuple[SideView, ...]
     quotes: tuple[QuoteCell, ...]
     framing: tuple[FramingRow, ...]
     articles: tuple[ArticleRef, ...]  # only for kinds with no claims, quotes or terms to show
+    edits: tuple[EditView, ...]
+    links: tuple[LinkRef, ...]  # related parts of the page (the claim group of an omission)
     details: tuple[DetailItem, ...]
 
 
 @dataclass(frozen=True)
+class ClaimGroupView:
+    """Every claim of one group of agreeing figures (a side of the numeric discrepancies)."""
+
+    anchor: str
+    measure: str
+    figures: str
+    interval: str
+    sources: str
+    outlet_count: int
+    claim_count: int
+    key_claim: bool  # an omission names it: most outlets carry it, some leave it out
+    rows: tuple[ClaimRow, ...]
+    links: tuple[LinkRef, ...]  # the discrepancies it takes part in
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """One plotted point, as a table row (the chart's data, readable without the picture)."""
+
+    key: str
+    outlet: str
+    figure: str
+    value: str
+    published: str
+    published_iso: str
+    source: str
+    href: str
+
+
+@dataclass(frozen=True)
+class TimelineChart:
+    """A figure that changed over time: an SVG chart, its legend and its data."""
+
+    anchor: str
+    measure: str
+    title: str
+    open: bool
+    svg_html: Markup  # built by compare.timeline, every text escaped
+    legend: tuple[timeline.Marker, ...]
+    rows: tuple[TimelineRow, ...]
+    undated: tuple[str, ...]  # "Outlet: figure" of claims with no publication time
+    links: tuple[LinkRef, ...]
+
+
+@dataclass(frozen=True)
+class TermChoice:
+    """A term an outlet used, how often, and a note ("less common choice", "distancing")."""
+
+    term: str
+    count: int
+    note: str
+    href: str
+
+
+@dataclass(frozen=True)
+class FramingOutletRow:
+    """One outlet's choices: a tuple of terms per column of the framing table."""
+
+    outlet: str
+    cells: tuple[tuple[TermChoice, ...], ...]
+
+
+@dataclass(frozen=True)
+class FramingTable:
+    """Outlets x (names chosen per canonical, loaded terms, hedges, reporting verbs)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[FramingOutletRow, ...]
+    open: bool
+
+
+@dataclass(frozen=True)
+class CoverageCell:
+    """Whether one outlet reports one claim group: a mark and the same said in words."""
+
+    state: str  # "reported", "absent" or "omitted"
+    mark: str  # ✓, — or ✗
+    text: str  # for screen readers and tooltips
+    figure: str
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """One claim group across the outlets."""
+
+    label: str
+    href: str
+    key_claim: bool
+    carried: int
+    cells: tuple[CoverageCell, ...]
+
+
+@dataclass(frozen=True)
+class CoverageMatrix:
+    """Claim groups x outlets."""
+
+    outlets: tuple[str, ...]
+    rows: tuple[CoverageRow, ...]
+    open: bool
+
+
+@dataclass(frozen=True)
+class WireGroupView:
+    """Articles that are copies of one wire story, and the edits between each pair."""
+
+    anchor: str
+    label: str
+    articles: tuple[ArticleRef, ...]
+    pairs: tuple[DiscrepancyView, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """An entry of an event page's table of contents."""
+
+    anchor: str
+    label: str
+    count: int
+    show_count: bool = True
+
+
+@dataclass(frozen=True)
 class EventPage:
-    """event-<slug>.html: summary sentences, then every discrepancy, then the articles."""
+    """event-<slug>.html: summary sentences, then figures, timelines, quotes, framing, coverage, wire copies."""
 
     generated_at: str
     event_id: str
     title: str
     article_count: int
     outlet_count: int
+    discrepancy_count: int
+    history: bool
+    new_count: int
+    sections: tuple[Section, ...]
     summary: tuple[DiscrepancyView, ...]
-    discrepancies: tuple[DiscrepancyView, ...]
+    figures: tuple[DiscrepancyView, ...]
+    claim_groups: tuple[ClaimGroupView, ...]
+    timelines: tuple[TimelineChart, ...]
+    quotes: tuple[DiscrepancyView, ...]
+    framing_table: FramingTable | None
+    framing: tuple[DiscrepancyView, ...]
+    coverage: CoverageMatrix | None
+    omissions: tuple[DiscrepancyView, ...]
+    wire_groups: tuple[WireGroupView, ...]
+    others: tuple[DiscrepancyView, ...]  # kinds this report does not know
+    resolved: tuple[DiscrepancyView, ...]  # seen in an earlier run, gone now
     articles: tuple[ArticleRef, ...]
+    articles_open: bool
+
+    @property
+    def discrepancies(self) -> tuple[DiscrepancyView, ...]:
+        """Every live discrepancy, in page order."""
+        wire = tuple(d for g in self.wire_groups for d in g.pairs)
+        return self.figures + self.quotes + self.framing + self.omissions + wire + self.others
 
 
 @dataclass(frozen=True)
@@ -202,6 +417,7 @@ class ArticlePage:
     event_title: str
     event_href: str
     text_html: Markup  # <p> per paragraph, <span id="sN"> per sentence, highlights inside
+    counts: tuple[tuple[str, int], ...]  # (label, how many highlighted) for claims, quotes, terms
     claims: tuple[ClaimRow, ...]
 
 
@@ -222,7 +438,7 @@ class Highlight:
 def run(
     con: duckdb.DuckDBPyConnection, settings: Settings, *, generated_at: datetime | None = None
 ) -> StageResult:
-    """Render index, event and article pages and discrepancies.json into settings.out."""
+    """Render the index pages, event and article pages and discrepancies.json into settings.out."""
     generated = generated_at or datetime.now(timezone.utc)
     stamp = generated.isoformat(timespec="seconds")
     out = Path(settings.out)
@@ -231,6 +447,8 @@ def run(
     except OSError as exc:
         raise CompareError(f"cannot create report folder {out}: {exc.strerror or exc}") from None
     env = environment()
+    lex = load_lexicons(settings.extra_lexicons)
+    history = has_history(con)
 
     events = load_events(con)
     articles = [
@@ -249,13 +467,16 @@ def run(
     for art in sorted(arts.values(), key=lambda a: a.order):
         by_event.setdefault(art.event_id or "", []).append(art)
 
-    _write(out, "index.html", env.get_template("index.html").render(
-        page=_index_page(con, events, event_links, stamp)))
-    pages = 1
+    rows = _index_rows(con, events, event_links, history=history)
+    pages = 0
+    for sort, name, _ in INDEX_PAGES:
+        _write(out, name, env.get_template("index.html").render(
+            page=_index_page(con, rows, stamp, history=history, sort=sort)))
+        pages += 1
     for event in events:
         page = _event_page(
             con, event["id"], event_links[event["id"]][0], by_event.get(event["id"], []), arts,
-            framing_slugs, stamp,
+            framing_slugs, stamp, history=history, lex=lex,
         )
         _write(out, event_links[event["id"]][1], env.get_template("event.html").render(page=page))
         pages += 1
@@ -266,6 +487,15 @@ def run(
         pages += 1
     _write(out, "discrepancies.json", dump_json(build_json(con, generated_at=generated)))
     return StageResult("report", counts={"pages": pages, "events": len(events)})
+
+
+def has_history(con: duckdb.DuckDBPyConnection) -> bool:
+    """True once the runs table holds more than one run: "new" then means new since the previous one."""
+    try:
+        found = con.execute("SELECT count(*) FROM runs").fetchall()
+    except duckdb.Error:
+        return False
+    return bool(found and found[0][0] > 1)
 
 
 def environment() -> jinja2.Environment:
@@ -398,12 +628,20 @@ def severity_band(severity: float | None) -> str:
     return "high" if severity >= 0.7 else "medium"
 
 
-def _index_page(
+@dataclass(frozen=True)
+class _IndexRow:
+    row: EventRow
+    max_severity: float  # -1 without discrepancies
+    last: datetime | None
+
+
+def _index_rows(
     con: duckdb.DuckDBPyConnection,
     events: list[dict[str, Any]],
     links: dict[str, tuple[str, str]],
-    stamp: str,
-) -> IndexPage:
+    *,
+    history: bool,
+) -> tuple[list[_IndexRow], tuple[str, ...]]:
     stats = {
         row["event_id"]: row
         for row in query_dicts(
@@ -420,27 +658,71 @@ def _index_page(
                   CASE WHEN severity >= 0.7 THEN 'high' WHEN severity >= 0.4 THEN 'medium'
                        ELSE 'low' END AS band,
                   count(*) AS n
-           FROM discrepancies GROUP BY ALL""",
+           FROM discrepancies WHERE status IS DISTINCT FROM 'resolved' GROUP BY ALL""",
     ):
         for key in (row["kind"], row["band"]):
             counts[(row["event_id"], key)] = counts.get((row["event_id"], key), 0) + row["n"]
+    totals = {
+        row["event_id"]: row
+        for row in query_dicts(
+            con,
+            """SELECT event_id, count(*) AS n, max(severity) AS top,
+                      count(*) FILTER (WHERE status = 'new') AS new
+               FROM discrepancies WHERE status IS DISTINCT FROM 'resolved' GROUP BY event_id""",
+        )
+    }
     present = {kind for _, kind in counts if kind not in BANDS}
     kinds = tuple(k for k in KINDS if k in present) + tuple(sorted(present - set(KINDS)))
     rows = []
     for event in events:
         eid = event["id"]
         stat = stats.get(eid, {})
-        rows.append(EventRow(
-            title=links[eid][0],
-            event_id=eid,
-            href=links[eid][1],
-            outlets=", ".join(sorted(stat.get("outlets") or [])),
-            article_count=int(stat.get("n") or 0),
-            first_published=_when(stat.get("first"))[0],
-            last_published=_when(stat.get("last"))[0],
-            kind_counts=tuple((k, counts.get((eid, k), 0)) for k in kinds),
-            band_counts=tuple((b, counts.get((eid, b), 0)) for b in BANDS),
+        total = totals.get(eid, {})
+        top = total.get("top")
+        top = top if top is not None and math.isfinite(top) else None
+        outlets = sorted(stat.get("outlets") or [])
+        last = stat.get("last")
+        rows.append(_IndexRow(
+            EventRow(
+                title=links[eid][0],
+                event_id=eid,
+                href=links[eid][1],
+                outlets=", ".join(outlets),
+                outlet_count=len(outlets),
+                outlets_collapsed=len(outlets) > OUTLETS_SHOWN,
+                article_count=int(stat.get("n") or 0),
+                first_published=_when(stat.get("first"))[0],
+                last_published=_when(last)[0],
+                last_published_iso=_when(last)[1],
+                discrepancy_count=int(total.get("n") or 0),
+                new_count=int(total.get("new") or 0) if history else 0,
+                max_severity="" if top is None else f"{top:.2f}",
+                max_band=severity_band(top) if top is not None else "",
+                kind_counts=tuple((k, counts.get((eid, k), 0)) for k in kinds),
+                band_counts=tuple((b, counts.get((eid, b), 0)) for b in BANDS),
+            ),
+            -1.0 if top is None else top,
+            last,
         ))
+    return rows, kinds
+
+
+def _index_page(
+    con: duckdb.DuckDBPyConnection,
+    rows_kinds: tuple[list[_IndexRow], tuple[str, ...]],
+    stamp: str,
+    *,
+    history: bool,
+    sort: str,
+) -> IndexPage:
+    rows, kinds = rows_kinds
+    if sort == "recent":
+        ordered = sorted(rows, key=lambda r: (
+            r.last is None, -(r.last.timestamp() if r.last else 0.0), -r.max_severity, r.row.title, r.row.event_id))
+    else:
+        ordered = sorted(rows, key=lambda r: (
+            -r.max_severity, -r.row.discrepancy_count, r.last is None,
+            -(r.last.timestamp() if r.last else 0.0), r.row.title, r.row.event_id))
     errors = tuple(
         IngestErrorRow("" if r["run_id"] is None else str(r["run_id"]), r["path"] or "", r["error"] or "")
         for r in query_dicts(
@@ -448,10 +730,39 @@ def _index_page(
         )
     )
     labels = tuple(KIND_LABELS.get(k, k.replace("_", " ").capitalize()) for k in kinds)
-    return IndexPage(stamp, kinds, labels, tuple(zip(BANDS, BAND_LABELS)), tuple(rows), errors)
+    return IndexPage(
+        generated_at=stamp,
+        sort_label=next(label for key, _, label in INDEX_PAGES if key == sort),
+        sort_links=tuple(SortLink(label, name, key == sort) for key, name, label in INDEX_PAGES),
+        history=history,
+        kinds=kinds,
+        kind_labels=labels,
+        band_labels_by_band=tuple(zip(BANDS, BAND_LABELS)),
+        events=tuple(r.row for r in ordered),
+        errors=errors,
+    )
 
 
 # ---------------------------------------------------------------- event pages
+
+
+@dataclass
+class _Group:
+    """A claim group while the event page is assembled."""
+
+    key: frozenset[str]
+    anchor: str
+    measure: str
+    figures: list[str]
+    low: float | None
+    high: float | None
+    omission: dict[str, Any] | None = None
+    links: list[LinkRef] = field(default_factory=list)
+
+
+def _group_anchor(claim_ids: Iterable[str]) -> str:
+    # a hash of the claims, so a group keeps its anchor from run to run
+    return "g-" + hashlib.sha1("|".join(sorted(claim_ids)).encode("utf-8")).hexdigest()[:10]
 
 
 def _event_page(
@@ -462,10 +773,14 @@ def _event_page(
     arts: dict[str, _Article],
     framing_slugs: dict[str, str],
     stamp: str,
+    *,
+    history: bool = False,
+    lex: Lexicons | None = None,
 ) -> EventPage:
     discrepancies = query_dicts(
         con,
-        "SELECT * FROM discrepancies WHERE event_id = ? ORDER BY severity DESC NULLS LAST, id",
+        "SELECT * FROM discrepancies WHERE event_id = ? "
+        "ORDER BY status IS NOT DISTINCT FROM 'resolved', severity DESC NULLS LAST, id",
         [event_id],
     )
     claims = {
@@ -495,22 +810,154 @@ def _event_page(
         [event_id],
     )
     anchors = unique_slugs(d["id"] for d in discrepancies)
-    views = tuple(
-        _discrepancy_view(
-            d, f"d-{anchors[d['id']]}", i < OPEN_SIZE, arts, claims, quotes, framing, framing_slugs
+    for d in discrepancies:
+        d["anchor"] = f"d-{anchors[d['id']]}"
+        d["parsed"] = parse_details(d["details"])
+    live = [d for d in discrepancies if d["status"] != "resolved"]
+    resolved = [d for d in discrepancies if d["status"] == "resolved"]
+
+    groups = _claim_groups(live, claims)
+    by_key = {g.key: g for g in groups}
+    views = {
+        d["id"]: _discrepancy_view(
+            d, d["anchor"], i < OPEN_SIZE, arts, claims, quotes, framing, framing_slugs,
+            history=history, groups=by_key,
         )
-        for i, d in enumerate(discrepancies)
+        for i, d in enumerate(live)
+    }
+    resolved_views = tuple(
+        _discrepancy_view(d, d["anchor"], False, arts, claims, quotes, framing, framing_slugs, groups={})
+        for d in resolved
     )
+
+    def of(kinds: Iterable[str]) -> tuple[DiscrepancyView, ...]:
+        wanted = set(kinds)
+        return tuple(views[d["id"]] for d in live if d["kind"] in wanted)
+
+    outlets = sorted({a.outlet or "" for a in own})
+    ordered_claims = sorted(
+        (c for c in claims.values() if c["article_id"] in arts),
+        key=lambda c: (arts[c["article_id"]].order, c.get("start") or 0, c["id"]),
+    )
+    group_views = tuple(_group_view(g, ordered_claims, arts) for g in groups)
+    timelines = _timelines(live, claims, arts)
+    framing_table = _framing_table(framing, arts, outlets, framing_slugs, lex or load_lexicons())
+    coverage = _coverage(groups, ordered_claims, arts, outlets)
+    wire = _wire_groups(live, views, arts)
+    known = set(KINDS)
+    page_views = {
+        "figures": of(NUMBER_KINDS), "quotes": of(["quote_variant"]), "framing": of(["framing"]),
+        "omissions": of(["omission"]),
+        "others": tuple(views[d["id"]] for d in live if d["kind"] not in known),
+    }
+    sections = tuple(s for s in (
+        Section("summary", "Summary", min(len(live), SUMMARY_SIZE), False),
+        Section("figures", "Figures", len(page_views["figures"]) + len(group_views)),
+        Section("timeline", "Figures over time", len(timelines)),
+        Section("quotes", "Quotes", len(page_views["quotes"])),
+        Section("framing", "Framing", len(page_views["framing"]) + (1 if framing_table else 0)),
+        Section("coverage", "Coverage", len(page_views["omissions"]) + (1 if coverage else 0)),
+        Section("wire", "Wire copies", len(wire)),
+        Section("other", "Other discrepancies", len(page_views["others"])),
+        Section("resolved", "Resolved", len(resolved_views)),
+        Section("articles", "Articles", len(own), False),
+    ) if s.count or not s.show_count)
     return EventPage(
         generated_at=stamp,
         event_id=event_id,
         title=title,
         article_count=len(own),
-        outlet_count=len({a.outlet for a in own}),
-        summary=views[:SUMMARY_SIZE],
-        discrepancies=views,
+        outlet_count=len(outlets),
+        discrepancy_count=len(live),
+        history=history,
+        new_count=sum(1 for v in views.values() if v.is_new),
+        sections=sections,
+        summary=tuple(views[d["id"]] for d in live[:SUMMARY_SIZE]),
+        figures=page_views["figures"],
+        claim_groups=group_views,
+        timelines=timelines,
+        quotes=page_views["quotes"],
+        framing_table=framing_table,
+        framing=page_views["framing"],
+        coverage=coverage,
+        omissions=page_views["omissions"],
+        wire_groups=wire,
+        others=page_views["others"],
+        resolved=resolved_views,
         articles=tuple(a.ref() for a in own),
+        articles_open=len(own) <= OPEN_ARTICLES,
     )
+
+
+def _sides(details: Any) -> list[dict[str, Any]]:
+    """The `sides` of a numeric discrepancy's details, or [] when there are none."""
+    if not isinstance(details, dict) or not isinstance(details.get("sides"), list):
+        return []
+    return [s for s in details["sides"] if isinstance(s, dict) and isinstance(s.get("claim_ids"), list)]
+
+
+def _claim_groups(live: list[dict[str, Any]], claims: dict[str, dict[str, Any]]) -> list[_Group]:
+    """The groups of agreeing figures the event's numeric discrepancies and omissions name."""
+    groups: dict[frozenset[str], _Group] = {}
+    for d in live:
+        kind = d["kind"]
+        label = KIND_LABELS.get(kind or "", kind or "")
+        if kind in NUMBER_KINDS:
+            for side in _sides(d["parsed"]):
+                ids = frozenset(str(c) for c in side["claim_ids"] if c in claims)
+                if not ids:
+                    continue
+                group = groups.get(ids)
+                if group is None:
+                    figures = [str(f) for f in side.get("figures") or []] or sorted(
+                        {claims[c]["text"] or "" for c in ids})
+                    group = groups[ids] = _Group(
+                        ids, _group_anchor(ids), d["measure"] or claims[next(iter(sorted(ids)))]["measure"] or "",
+                        figures, _float(side.get("low")), _float(side.get("high")))
+                group.links.append(LinkRef(f"{label}: {d['summary'] or ''}", f"#{d['anchor']}"))
+        elif kind == "omission":
+            ids = frozenset(c for c in d["claim_ids"] or [] if c in claims)
+            if not ids:
+                continue
+            group = groups.get(ids)
+            if group is None:
+                figures = sorted({claims[c]["text"] or "" for c in ids})
+                lows = [claims[c]["low"] for c in ids if claims[c]["low"] is not None]
+                highs = [claims[c]["high"] for c in ids if claims[c]["high"] is not None]
+                group = groups[ids] = _Group(
+                    ids, _group_anchor(ids), d["measure"] or "", figures,
+                    min(lows) if lows else None, max(highs) if highs else None)
+            group.omission = d["parsed"] if isinstance(d["parsed"], dict) else {}
+            group.links.append(LinkRef(f"{label}: {d['summary'] or ''}", f"#{d['anchor']}"))
+    return sorted(groups.values(), key=lambda g: (
+        g.measure, -len(g.key), g.low if g.low is not None else math.inf, g.anchor))
+
+
+def _float(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else None
+
+
+def _group_view(group: _Group, ordered: list[dict[str, Any]], arts: dict[str, _Article]) -> ClaimGroupView:
+    rows = [c for c in ordered if c["id"] in group.key]
+    claim_rows = tuple(_claim_row(c, arts[c["article_id"]]) for c in rows)
+    return ClaimGroupView(
+        anchor=group.anchor,
+        measure=group.measure,
+        figures="; ".join(dict.fromkeys(group.figures)),
+        interval=interval_text(group.low, group.high, None),
+        sources=_sources(claim_rows),
+        outlet_count=len({r.outlet for r in claim_rows}),
+        claim_count=len(claim_rows),
+        key_claim=group.omission is not None,
+        rows=claim_rows,
+        links=tuple(group.links),
+    )
+
+
+def _sources(rows: Sequence[ClaimRow]) -> str:
+    cited = list(dict.fromkeys(r.source for r in rows if r.cited))
+    uncited = any(not r.cited for r in rows)
+    return "; ".join(cited + ([NO_SOURCE] if uncited else [])) or NO_SOURCE
 
 
 def _discrepancy_view(
@@ -522,18 +969,22 @@ def _discrepancy_view(
     quotes: dict[str, dict[str, Any]],
     framing: list[dict[str, Any]],
     framing_slugs: dict[str, str],
+    *,
+    history: bool = False,
+    groups: dict[frozenset[str], _Group] | None = None,
 ) -> DiscrepancyView:
     def by_article(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         found = [i for i in items if i["article_id"] in arts]
         return sorted(found, key=lambda i: (arts[i["article_id"]].order, i.get("start") or 0, i["id"]))
 
     kind = row["kind"] or ""
-    details = parse_details(row["details"])
+    details = row["parsed"] if "parsed" in row else parse_details(row["details"])
     own_claims = by_article(claims[c] for c in row["claim_ids"] or [] if c in claims)
     own_quotes = by_article(quotes[q] for q in row["quote_ids"] or [] if q in quotes)
     article_ids = list(row["article_ids"] or []) or [i["article_id"] for i in own_claims + own_quotes]
     involved = sorted({arts[a] for a in article_ids if a in arts}, key=lambda a: a.order)
 
+    sides = _side_views(own_claims, details, arts, groups or {}) if kind in NUMBER_KINDS else ()
     terms: list[dict[str, Any]] = []
     if kind == "framing":
         # Discrepancies do not list framing ids: take the terms of the articles involved,
@@ -550,20 +1001,34 @@ def _discrepancy_view(
         else:
             terms = [f for f in pool if f["canonical"] == canonical and (not framing_kind or f["kind"] == framing_kind)] or pool
 
+    edits: tuple[EditView, ...] = ()
+    shown = details
+    if kind == "wire_copy_edit" and isinstance(details, dict) and isinstance(details.get("edits"), list):
+        edits = tuple(edit_view(e) for e in details["edits"] if isinstance(e, dict))
+        shown = {k: v for k, v in details.items() if k != "edits"}
+    links: tuple[LinkRef, ...] = ()
+    if kind == "omission" and groups:
+        group = groups.get(frozenset(c["id"] for c in own_claims))
+        if group is not None:
+            links = (LinkRef("every claim of this group", f"#{group.anchor}"),)
+
     severity = row["severity"]
+    reference = details.get("reference") if isinstance(details, dict) else None
     return DiscrepancyView(
         anchor=anchor,
         kind=kind,
         kind_class=slugify(kind),
         kind_label=KIND_LABELS.get(kind, kind.replace("_", " ").capitalize()),
-        severity="" if severity is None else f"{severity:.2f}",
+        severity="" if severity is None or not math.isfinite(severity) else f"{severity:.2f}",
         band=severity_band(severity),
         summary=row["summary"] or KIND_LABELS.get(kind, kind),
         measure=row["measure"] or "",
         status=row["status"] or "",
+        is_new=history and row["status"] == "new",
         open=is_open,
-        claims=tuple(_claim_row(c, arts[c["article_id"]]) for c in own_claims),
-        quotes=_quote_cells(own_quotes, arts),
+        claims=() if sides else tuple(_claim_row(c, arts[c["article_id"]]) for c in own_claims),
+        sides=sides,
+        quotes=_quote_cells(own_quotes, arts, reference=reference if isinstance(reference, str) else None),
         framing=tuple(
             FramingRow(
                 outlet=arts[f["article_id"]].outlet or "",
@@ -576,8 +1041,253 @@ def _discrepancy_view(
         ),
         # Claims, quotes and terms already name their outlets; other kinds list the articles.
         articles=() if own_claims or own_quotes or terms else tuple(a.ref() for a in involved),
-        details=detail_items(details),
+        edits=edits,
+        links=links,
+        details=detail_items(shown),
     )
+
+
+def _side_views(
+    own_claims: list[dict[str, Any]],
+    details: Any,
+    arts: dict[str, _Article],
+    groups: dict[frozenset[str], _Group],
+) -> tuple[SideView, ...]:
+    """The sides of a numeric discrepancy (details.sides), each with its claims, chronological."""
+    sides = _sides(details)
+    if not sides:
+        return ()
+    by_id = {c["id"]: c for c in own_claims}
+    placed: set[str] = set()
+    out: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    for side in sides:
+        members = [by_id[c] for c in dict.fromkeys(side["claim_ids"]) if c in by_id and c not in placed]
+        placed.update(c["id"] for c in members)
+        out.append((side, members))
+    rest = [c for c in own_claims if c["id"] not in placed]
+    if rest:  # claims the discrepancy lists but no side names
+        out.append(({"figures": sorted({c["text"] or "" for c in rest})}, rest))
+    views = []
+    for (side, members), letter in zip(out, timeline.key_letters(len(out))):
+        members.sort(key=lambda c: (arts[c["article_id"]].order, c.get("start") or 0, c["id"]))
+        rows = tuple(_claim_row(c, arts[c["article_id"]]) for c in members)
+        group = groups.get(frozenset(c["id"] for c in members))
+        outlets = sorted({r.outlet for r in rows})
+        views.append(SideView(
+            letter=letter,
+            figures="; ".join(dict.fromkeys(str(f) for f in side.get("figures") or [])) or "; ".join(
+                dict.fromkeys(r.figure for r in rows)),
+            interval=interval_text(_float(side.get("low")), _float(side.get("high")), None)
+            if "low" in side or "high" in side else "",
+            sources=_sources(rows),
+            outlets=", ".join(outlets) if len(outlets) <= OUTLETS_SHOWN else f"{len(outlets)} outlets",
+            outlet_count=len(outlets),
+            claim_count=len(rows),
+            rows=rows[:SIDE_ROWS],
+            hidden=max(0, len(rows) - SIDE_ROWS),
+            group_href=f"#{group.anchor}" if group is not None else "",
+        ))
+    return tuple(views)
+
+
+def _timelines(
+    live: list[dict[str, Any]], claims: dict[str, dict[str, Any]], arts: dict[str, _Article]
+) -> tuple[TimelineChart, ...]:
+    """A chart per measure whose figure changed over time (update discrepancies)."""
+    by_measure: dict[str, list[dict[str, Any]]] = {}
+    for d in live:
+        if d["kind"] == "update":
+            by_measure.setdefault(d["measure"] or "figure", []).append(d)
+    charts = []
+    slugs = unique_slugs(by_measure)
+    for n, (measure, rows) in enumerate(sorted(by_measure.items())):
+        ids: dict[str, None] = {}
+        for d in rows:
+            for side in _sides(d["parsed"]):
+                ids.update(dict.fromkeys(str(c) for c in side["claim_ids"]))
+            ids.update(dict.fromkeys(d["claim_ids"] or []))
+        members = sorted(
+            (claims[c] for c in ids if c in claims and claims[c]["article_id"] in arts),
+            key=lambda c: (arts[c["article_id"]].order, c.get("start") or 0, c["id"]),
+        )
+        points: list[tuple[timeline.Point, str]] = []
+        undated: list[str] = []
+        seen: set[tuple[str, float]] = set()
+        for c in members:
+            art = arts[c["article_id"]]
+            value = next((v for v in (c["value"], c["low"], c["high"]) if v is not None and math.isfinite(v)), None)
+            if value is None:
+                continue
+            if art.published is None:
+                undated.append(f"{art.outlet or ''}: {c['text'] or ''}")
+                continue
+            if (art.id, value) in seen:  # a figure repeated in one article is one point
+                continue
+            seen.add((art.id, value))
+            row = _claim_row(c, art)
+            points.append((timeline.Point(
+                outlet=art.outlet or "", figure=c["text"] or "", value=value, low=_float(c["low"]),
+                high=_float(c["high"]), published=art.published, href=row.sentence_href, source=row.source,
+            ), row.published_iso))
+        if not points:
+            continue
+        outlets = sorted({p.outlet for p, _ in points})
+        marks = timeline.markers(outlets)
+        anchor = f"t-{slugs[measure]}"
+        title = f"{measure.capitalize()} reported over time"
+        desc = (f"{len(points)} figures from {len(outlets)} outlets between "
+                f"{min(p.published for p, _ in points):%Y-%m-%d %H:%M} and "
+                f"{max(p.published for p, _ in points):%Y-%m-%d %H:%M}: "
+                + "; ".join(f"{p.outlet} {p.figure} at {p.published:%Y-%m-%d %H:%M}" for p, _ in points[:20])
+                + ("; …" if len(points) > 20 else "."))
+        charts.append(TimelineChart(
+            anchor=anchor,
+            measure=measure,
+            title=title,
+            open=n < OPEN_CHARTS,
+            svg_html=timeline.chart_svg([p for p, _ in points], marks, chart_id=anchor + "-svg",
+                                        title=title, desc=desc),
+            legend=tuple(marks[o] for o in outlets),
+            rows=tuple(TimelineRow(
+                key=marks[p.outlet].key, outlet=p.outlet, figure=p.figure,
+                value=interval_text(p.value, p.value, None), published=_when(p.published)[0],
+                published_iso=iso, source=p.source, href=p.href,
+            ) for p, iso in sorted(points, key=lambda pi: (pi[0].published, pi[0].outlet, pi[0].value))),
+            undated=tuple(undated),
+            links=tuple(LinkRef(d["summary"] or "update", f"#{d['anchor']}") for d in rows),
+        ))
+    return tuple(charts)
+
+
+def _framing_table(
+    framing: list[dict[str, Any]],
+    arts: dict[str, _Article],
+    outlets: list[str],
+    framing_slugs: dict[str, str],
+    lex: Lexicons,
+) -> FramingTable | None:
+    """Outlets x the words they chose: names per canonical, loaded terms, hedges, reporting verbs."""
+    rows = [f for f in framing if f["article_id"] in arts]
+    if not rows:
+        return None
+    naming: dict[str, dict[str, set[str]]] = {}
+    for f in rows:
+        if f["kind"] == "naming" and f["canonical"]:
+            naming.setdefault(f["canonical"], {}).setdefault(f["term"] or "", set()).add(
+                arts[f["article_id"]].outlet or "")
+    contested = sorted(c for c, terms in naming.items() if len(terms) > 1)
+    columns: list[tuple[str, str, str | None]] = [
+        (f"Name for “{c}”", "naming", c) for c in contested]
+    for kind, heading in (("loaded", "Loaded terms"), ("hedge", "Hedges"), ("reporting_verb", "Reporting verbs")):
+        if any(f["kind"] == kind for f in rows):
+            columns.append((heading, kind, None))
+    if not columns:
+        return None
+
+    def key_of(f: dict[str, Any]) -> str:
+        return (f["term"] or "") if f["kind"] == "naming" else (f["term"] or "").lower()
+
+    out_rows = []
+    for outlet in outlets:
+        mine = [f for f in rows if (arts[f["article_id"]].outlet or "") == outlet]
+        mine.sort(key=lambda f: (arts[f["article_id"]].order, f["start"] or 0, f["id"]))
+        cells = []
+        for _, kind, canonical in columns:
+            found = [f for f in mine if f["kind"] == kind and (canonical is None or f["canonical"] == canonical)]
+            tally: dict[str, list[dict[str, Any]]] = {}
+            for f in found:
+                tally.setdefault(key_of(f), []).append(f)
+            choices = []
+            for term, items in sorted(tally.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+                first = items[0]
+                note = ""
+                if kind == "naming" and canonical is not None:
+                    users = naming[canonical]
+                    most = max(len(o) for o in users.values())
+                    if len(users.get(first["term"] or "", ())) < most:
+                        note = "less common choice"
+                elif kind == "loaded" and first["canonical"]:
+                    note = f"for {first['canonical']}"
+                elif kind == "reporting_verb" and lex.reporting_verbs.get(first["canonical"] or "") == "hedge":
+                    note = "distancing"
+                anchor = framing_slugs.get(first["id"])
+                choices.append(TermChoice(
+                    term=term, count=len(items), note=note,
+                    href=arts[first["article_id"]].href + (f"#f-{anchor}" if anchor else ""),
+                ))
+            cells.append(tuple(choices))
+        out_rows.append(FramingOutletRow(outlet, tuple(cells)))
+    return FramingTable(tuple(c[0] for c in columns), tuple(out_rows), len(outlets) <= OPEN_TABLE_ROWS)
+
+
+def _coverage(
+    groups: list[_Group], ordered: list[dict[str, Any]], arts: dict[str, _Article], outlets: list[str]
+) -> CoverageMatrix | None:
+    """Claim groups x outlets: who reports each group, and who leaves out a key claim."""
+    if not groups or not outlets:
+        return None
+    rows = []
+    for g in groups:
+        figures: dict[str, str] = {}
+        for c in ordered:
+            if c["id"] in g.key:
+                figures.setdefault(arts[c["article_id"]].outlet or "", c["text"] or "")
+        missing = set(g.omission.get("missing_from") or []) if g.omission else set()
+        cells = []
+        for outlet in outlets:
+            if outlet in figures:
+                cells.append(CoverageCell("reported", "✓", f"{outlet} reports {figures[outlet]}", figures[outlet]))
+            elif outlet in missing:
+                cells.append(CoverageCell("omitted", "✗", f"{outlet} leaves out this key claim", ""))
+            else:
+                cells.append(CoverageCell("absent", "—", f"{outlet} does not report it", ""))
+        figures_text = "; ".join(dict.fromkeys(g.figures))
+        rows.append(CoverageRow(
+            label=f"{g.measure}: {figures_text}" if g.measure else figures_text,
+            href=f"#{g.anchor}",
+            key_claim=g.omission is not None,
+            carried=len(figures),
+            cells=tuple(cells),
+        ))
+    return CoverageMatrix(tuple(outlets), tuple(rows), len(rows) * len(outlets) <= OPEN_MATRIX_CELLS)
+
+
+def _wire_groups(
+    live: list[dict[str, Any]], views: dict[str, DiscrepancyView], arts: dict[str, _Article]
+) -> tuple[WireGroupView, ...]:
+    """Articles joined by wire_copy_edit discrepancies into stories, each with its pairs' edits."""
+    pairs = [d for d in live if d["kind"] == "wire_copy_edit"]
+    parent: dict[str, str] = {}
+
+    def find(a: str) -> str:
+        parent.setdefault(a, a)
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for d in pairs:
+        ids = [a for a in d["article_ids"] or [] if a in arts]
+        for a in ids:
+            find(a)
+        for a in ids[1:]:
+            parent[find(a)] = find(ids[0])
+    members: dict[str, list[str]] = {}
+    for a in parent:
+        members.setdefault(find(a), []).append(a)
+    out = []
+    for root, ids in members.items():
+        group_articles = sorted((arts[a] for a in ids), key=lambda a: a.order)
+        own = tuple(views[d["id"]] for d in pairs if find((d["article_ids"] or [root])[0]) == root
+                    and any(a in arts for a in d["article_ids"] or []))
+        outlets = list(dict.fromkeys(a.outlet or "" for a in group_articles))
+        out.append(WireGroupView(
+            anchor="w-" + slugify(group_articles[0].slug if group_articles else root),
+            label=f"One story run by {', '.join(outlets)}",
+            articles=tuple(a.ref() for a in group_articles),
+            pairs=own,
+        ))
+    return tuple(sorted(out, key=lambda w: (w.articles[0].published_iso if w.articles else "", w.anchor)))
 
 
 def _claim_row(claim: dict[str, Any], art: _Article) -> ClaimRow:
@@ -641,21 +1351,25 @@ def interval_text(low: float | None, high: float | None, unit: str | None) -> st
     return amount(low) if low == high else f"{amount(low)}–{amount(high)}"
 
 
-def _quote_cells(quotes: list[dict[str, Any]], arts: dict[str, _Article]) -> tuple[QuoteCell, ...]:
+def _quote_cells(
+    quotes: list[dict[str, Any]], arts: dict[str, _Article], *, reference: str | None = None
+) -> tuple[QuoteCell, ...]:
+    """Each wording of a quote, diffed against `reference` (the wording most outlets print), else the first."""
     if not quotes:
         return ()
-    base = quotes[0]["text"] or ""
+    base = reference if reference is not None else (quotes[0]["text"] or "")
     cells = []
-    for i, q in enumerate(quotes):
+    for q in quotes:
         art = arts[q["article_id"]]
         speaker = q["speaker"] or "unattributed"
         index = q.get("sentence_index")
+        text = q["text"] or ""
         cells.append(QuoteCell(
             outlet=art.outlet or "",
             speaker=f"{speaker} ({q['verb']})" if q.get("verb") else speaker,
             href=art.href + (f"#s{index}" if index is not None else ""),
-            is_base=i == 0,
-            diff_html=escape(base) if i == 0 else word_diff_html(base, q["text"] or ""),
+            is_base=text == base,
+            diff_html=escape(text) if text == base else word_diff_html(base, text),
         ))
     return tuple(cells)
 
@@ -673,6 +1387,43 @@ def word_diff_html(old: str, new: str) -> Markup:
         if op in ("insert", "replace"):
             parts.append(Markup("<ins>{}</ins>").format(" ".join(b[j1:j2])))
     return Markup(" ").join(parts)
+
+
+CONTEXT_WORDS = 6  # unchanged words kept on each side of an edit; longer runs are elided
+
+
+def ops_diff_html(ops: Sequence[Any], *, context: int = CONTEXT_WORDS) -> Markup:
+    """[op, text] word edits ('=', '-', '+') as escaped HTML with <del>/<ins>; long unchanged runs elided."""
+    steps = [(str(s[0]), str(s[1])) for s in ops if isinstance(s, (list, tuple)) and len(s) == 2]
+    parts: list[Markup] = []
+    for i, (op, text) in enumerate(steps):
+        if op == "-":
+            parts.append(Markup("<del>{}</del>").format(text))
+        elif op == "+":
+            parts.append(Markup("<ins>{}</ins>").format(text))
+        else:
+            words = text.split()
+            first, last = i == 0, i == len(steps) - 1
+            if first and len(words) > context:
+                text = "… " + " ".join(words[-context:])
+            elif last and len(words) > context:
+                text = " ".join(words[:context]) + " …"
+            elif not first and not last and len(words) > 2 * context:
+                text = " ".join(words[:context]) + " … " + " ".join(words[-context:])
+            parts.append(escape(text))
+    return Markup(" ").join(parts)
+
+
+def edit_view(edit: dict[str, Any]) -> EditView:
+    """One wire-copy edit from a wire_copy_edit discrepancy's details, readable with <ins>/<del>."""
+    kind = str(edit.get("type", "edit"))
+    if kind == "edited" and isinstance(edit.get("diff"), list):
+        return EditView("edited", "Sentence edited", ops_diff_html(edit["diff"]))
+    if kind == "cut":
+        return EditView("cut", "Sentence cut", Markup("<del>{}</del>").format(str(edit.get("from", ""))))
+    if kind == "added":
+        return EditView("added", "Sentence added", Markup("<ins>{}</ins>").format(str(edit.get("to", ""))))
+    return EditView(kind, kind.replace("_", " ").capitalize(), escape(json.dumps(edit, ensure_ascii=False)))
 
 
 def detail_items(details: Any) -> tuple[DetailItem, ...]:
@@ -769,7 +1520,9 @@ def _article_page(
     highlights = [
         *(Highlight(q["start"], q["end"], "quote", f"quote: {q['speaker'] or 'unattributed'}")
           for q in quotes),
-        *(Highlight(f["start"], f["end"], "framing", f"framing: {f['canonical'] or f['term'] or ''}",
+        *(Highlight(f["start"], f["end"], "framing",
+                    f"{(f['kind'] or 'framing').replace('_', ' ')}: {f['canonical'] or f['term'] or ''}"
+                    if f["kind"] and f["kind"] != "naming" else f"framing: {f['canonical'] or f['term'] or ''}",
                     f"f-{framing_slugs[f['id']]}" if f["id"] in framing_slugs else "")
           for f in framing),
         *(Highlight(c["start"], c["end"], "claim", row.source) for c, row in zip(claims, rows)),
@@ -788,6 +1541,7 @@ def _article_page(
         event_title=event_title,
         event_href=event_href,
         text_html=highlight_text(text, sentences=sentences, highlights=highlights),
+        counts=(("figures", len(claims)), ("quotes", len(quotes)), ("framing terms", len(framing))),
         claims=tuple(rows),
     )
 
@@ -796,35 +1550,52 @@ def _article_page(
 class _Node:
     start: int
     end: int
-    level: int
+    level: float
     open: Markup
     close: Markup
     children: list[_Node] = field(default_factory=list)
 
 
-# Nesting order, outermost first. Sentences and quotes may be cut at outer boundaries;
-# framing terms and claims are dropped instead when they would cross one.
-_LEVELS = {"paragraph": 0, "sentence": 1, "quote": 2, "framing": 3, "claim": 4}
-_SPLIT = {"sentence", "quote"}
+# Nesting order, outermost first. A span that would cross the boundary of an outer element is
+# cut into pieces at that boundary; one that overlaps a span of its own kind is nested one step
+# deeper (up to _DEPTHS steps), so every claim, quote and framing term gets highlighted.
+_LEVELS = {"paragraph": 0.0, "sentence": 1.0, "quote": 2.0, "framing": 3.0, "claim": 4.0}
+_DEPTHS = 9
+_STEP = 0.1
 
 
 def highlight_text(
     text: str, *, sentences: Sequence[tuple[int, int, int]], highlights: Sequence[Highlight]
 ) -> Markup:
-    """Article text as escaped HTML: <p> per paragraph, <span id="sN"> per sentence, highlights nested."""
-    root = _Node(0, len(text), -1, Markup(), Markup())
+    """Article text as escaped HTML: <p> per paragraph, <span id="sN"> per sentence, highlights nested.
+
+    Every highlight element carries data-span="start-end" (its offsets in the text), so a
+    reader or a test can match it to the extracted row; highlights with the same kind and
+    offsets are merged into one element whose title lists every label.
+    """
+    root = _Node(0, len(text), -1.0, Markup(), Markup())
     for start, end in paragraphs(text):
-        root.children.append(_Node(start, end, 0, Markup("<p>"), Markup("</p>")))
+        root.children.append(_Node(start, end, 0.0, Markup("<p>"), Markup("</p>")))
     for index, start, end in sorted(sentences):
-        _insert(root, text, start, end, "sentence",
+        _insert(root, text, start, end, _LEVELS["sentence"],
                 Markup('<span class="sentence" id="s{}">').format(index),
                 Markup('<span class="sentence">'), Markup("</span>"))
-    for h in sorted(highlights, key=lambda h: (_LEVELS[h.kind], h.start, -h.end)):
-        tag = "span" if h.kind == "quote" else "mark"
-        anchor = Markup(' id="{}"').format(h.anchor) if h.anchor else Markup()
-        first = Markup('<{} class="{}" title="{}"{}>').format(tag, h.kind, h.label, anchor)
-        rest = Markup('<{} class="{}" title="{}">').format(tag, h.kind, h.label)
-        _insert(root, text, h.start, h.end, h.kind, first, rest, Markup("</{}>").format(tag))
+    merged: dict[tuple[str, int, int], list[Highlight]] = {}
+    for h in highlights:
+        if h.start is None or h.end is None:
+            continue
+        merged.setdefault((h.kind, h.start, h.end), []).append(h)
+    for (kind, start, end), same in sorted(merged.items(), key=lambda kv: (_LEVELS[kv[0][0]], kv[0][1], -kv[0][2])):
+        tag = "span" if kind == "quote" else "mark"
+        label = "; ".join(dict.fromkeys(h.label for h in same if h.label))
+        anchor_id = next((h.anchor for h in same if h.anchor), "")
+        anchor = Markup(' id="{}"').format(anchor_id) if anchor_id else Markup()
+        first = Markup('<{} class="{}" title="{}" data-span="{}-{}"{}>').format(tag, kind, label, start, end, anchor)
+        rest = Markup('<{} class="{}" title="{}" data-span="{}-{}">').format(tag, kind, label, start, end)
+        for depth in range(_DEPTHS):
+            if _insert(root, text, start, end, _LEVELS[kind] + depth * _STEP, first, rest,
+                       Markup("</{}>").format(tag)):
+                break
     return _render(text, root)
 
 
@@ -839,24 +1610,25 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 def _insert(
-    root: _Node, text: str, start: int, end: int, kind: str, first: Markup, rest: Markup, close: Markup
+    root: _Node, text: str, start: int, end: int, level: float, first: Markup, rest: Markup, close: Markup
 ) -> bool:
-    level = _LEVELS[kind]
+    """Place [start, end) at `level`, cut at the boundaries of every outer element it crosses.
+
+    Returns False (placing nothing) when a piece would overlap an element at this level or deeper.
+    """
     start, end = max(0, start), min(len(text), end)
     if start >= end:
         return False
-    cuts: list[int] = []
-    if kind in _SPLIT:
-        cuts = sorted({
-            b for node in _walk(root) if 0 <= node.level < level
-            for b in (node.start, node.end) if start < b < end
-        })
+    cuts = sorted({
+        b for node in _walk(root) if 0 <= node.level < level
+        for b in (node.start, node.end) if start < b < end
+    })
     bounds = [start, *cuts, end]
     plan: list[tuple[_Node, int, int]] = []
     for s, e in zip(bounds, bounds[1:]):
         parent = _container(root, s, e, level)
         if parent is None:
-            return False  # would cross a boundary or overlap its own kind: skip the whole span
+            return False
         # Pieces outside every paragraph are blank separators; blank pieces of a cut span are noise.
         if parent is not root and (len(bounds) == 2 or text[s:e].strip()):
             plan.append((parent, s, e))
@@ -872,7 +1644,7 @@ def _walk(node: _Node) -> Iterable[_Node]:
         yield from _walk(child)
 
 
-def _container(root: _Node, start: int, end: int, level: int) -> _Node | None:
+def _container(root: _Node, start: int, end: int, level: float) -> _Node | None:
     """The innermost node that can hold [start, end) at `level`, or None if it would cross one."""
     node = root
     while True:

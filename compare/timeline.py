@@ -132,9 +132,21 @@ def _fmt_value(x: float) -> str:
     return f"{x:,.0f}" if x == int(x) else f"{x:,.6g}"
 
 
-def _time_ticks(lo: datetime, hi: datetime, n: int = 5) -> list[datetime]:
-    span = (hi - lo) / (n - 1)
-    return [lo + span * i for i in range(n)]
+_TICK_STEPS = tuple(timedelta(hours=h) for h in (1, 2, 3, 6, 12, 24, 48, 72, 24 * 7, 24 * 14, 24 * 28, 24 * 91, 24 * 365))
+
+
+def time_ticks(lo: datetime, hi: datetime, *, most: int = 6) -> list[datetime]:
+    """Round tick times between lo and hi: whole hours or days, at most `most` of them."""
+    span = hi - lo
+    step = next((s for s in _TICK_STEPS if span / s <= most), _TICK_STEPS[-1] * max(1, math.ceil(span / (_TICK_STEPS[-1] * most))))
+    epoch = datetime(2000, 1, 1, tzinfo=lo.tzinfo)
+    first = epoch + step * math.ceil((lo - epoch) / step)
+    ticks = []
+    t = first
+    while t <= hi and len(ticks) <= most:
+        ticks.append(t)
+        t += step
+    return ticks or [lo]
 
 
 def chart_svg(points: Sequence[Point], marks: dict[str, Marker], *, chart_id: str, title: str,
@@ -144,6 +156,8 @@ def chart_svg(points: Sequence[Point], marks: dict[str, Marker], *, chart_id: st
     t0, t1 = min(times), max(times)
     if t1 - t0 < timedelta(hours=2):
         t0, t1 = t0 - timedelta(hours=1), t1 + timedelta(hours=1)
+    pad = (t1 - t0) * 0.04
+    t0, t1 = t0 - pad, t1 + pad
     closed = [v for p in points for v in (p.value, p.low, p.high) if v is not None and math.isfinite(v)]
     top = max(closed) if closed else 1.0
     bottom = min(0.0, min(closed)) if closed else 0.0
@@ -182,15 +196,16 @@ def chart_svg(points: Sequence[Point], marks: dict[str, Marker], *, chart_id: st
     parts.append(Markup('<g class="axis x" font-size="12" fill="#333333">'))
     parts.append(Markup('<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#555555"/>').format(
         LEFT, WIDTH - RIGHT, TOP + plot_h, TOP + plot_h))
-    for i, t in enumerate(_time_ticks(t0, t1)):
+    ticks = time_ticks(t0, t1)
+    daily = len(ticks) > 1 and (ticks[1] - ticks[0]) >= timedelta(days=1)
+    for t in ticks:
         x = px(t)
-        anchor = "start" if i == 0 else "end" if i == 4 else "middle"
         parts.append(Markup(
             '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#555555"/>'
-            '<text x="{}" y="{}" text-anchor="{}"><tspan x="{}" dy="0">{}</tspan>'
+            '<text x="{}" y="{}" text-anchor="middle"><tspan x="{}" dy="0">{}</tspan>'
             '<tspan x="{}" dy="14">{}</tspan></text>').format(
-            _num(x), _num(x), TOP + plot_h, TOP + plot_h + 5, _num(x), TOP + plot_h + 19, anchor,
-            _num(x), t.strftime("%d %b %Y"), _num(x), t.strftime("%H:%M")))
+            _num(x), _num(x), TOP + plot_h, TOP + plot_h + 5, _num(x), TOP + plot_h + 19,
+            _num(x), t.strftime("%d %b %Y"), _num(x), "" if daily else t.strftime("%H:%M")))
     parts.append(Markup("</g>"))
     parts.append(Markup('<text x="14" y="{}" font-size="12" fill="#333333" transform="rotate(-90 14 {})" '
                         'text-anchor="middle">figure reported</text>').format(

@@ -192,7 +192,7 @@ def report_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class TagBalance(HTMLParser):
     """Records markup problems: end tags that do not close the innermost open element."""
 
-    VOID = {"br", "meta", "link", "img", "hr", "input", "wbr"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
     def __init__(self) -> None:
         super().__init__()

@@ -22,7 +22,7 @@ except ImportError:
         ATTR, EM, EVIL_EVENT, GENERATED, JS_URL, NK, XSS, markup_problems, report_dir, sample_con,
     )
 
-NAME = re.compile(r"^(index|event-[a-z0-9_-]{1,60}|article-[a-z0-9_-]{1,60})\.html$|^discrepancies\.json$")
+NAME = re.compile(r"^(index|index-recent|event-[a-z0-9_-]{1,60}|article-[a-z0-9_-]{1,60})\.html$|^discrepancies\.json$")
 
 
 def page(out: Path, name: str) -> BeautifulSoup:
@@ -58,8 +58,9 @@ def test_report_run_writes_every_page(sample_con: duckdb.DuckDBPyConnection, tmp
     out = tmp_path / "new" / "out"
     result = report.run(sample_con, Settings(out=out), generated_at=GENERATED)
     assert result.stage == "report"
-    assert result.counts == {"pages": 1 + 2 + 5, "events": 2}
+    assert result.counts == {"pages": 2 + 2 + 5, "events": 2}
     names = sorted(p.name for p in out.iterdir())
+    assert "index-recent.html" in names
     assert len([n for n in names if n.startswith("article-")]) == 5
     assert len([n for n in names if n.startswith("event-")]) == 2
     assert "index.html" in names and "discrepancies.json" in names
@@ -182,7 +183,9 @@ def test_report_event_page_collapses_discrepancies(report_dir: Path) -> None:
     sections = soup.select("details.discrepancy")
     assert len(sections) == 4
     assert all(d.find("summary") is not None for d in sections)
-    assert [d.has_attr("open") for d in sections] == [True, True, True, False]
+    # the three most severe are open wherever their section puts them
+    assert {d["id"]: d.has_attr("open") for d in sections} == {
+        "d-d-num": True, "d-d-quote": True, "d-d-omit": True, "d-d-frame": False}
 
 
 def test_report_event_page_diffs_quote_words(report_dir: Path) -> None:
@@ -335,28 +338,32 @@ def test_report_word_diff_marks_changes_and_escapes() -> None:
     assert "<b>" not in html and "<i>" not in html and "&lt;i&gt;it&lt;/i&gt;" in html
 
 
-def test_report_highlight_skips_crossing_claims() -> None:
+def test_report_highlight_nests_overlapping_claims() -> None:
     text_ = "One two three four."
     html = report.highlight_text(
         text_, sentences=[(0, 0, len(text_))],
         highlights=[report.Highlight(4, 13, "claim"), report.Highlight(8, 18, "claim")],
     )
     soup = BeautifulSoup(str(html), "html.parser")
-    assert [m.get_text() for m in soup.find_all("mark")] == ["two three"]
     assert soup.get_text() == text_
     assert markup_problems(str(html)) == []
+    # the second claim overlaps the first: it is nested inside it, then continues after it
+    assert [m.get_text() for m in soup.select('mark[data-span="4-13"]')] == ["two three"]
+    assert [m.get_text() for m in soup.select('mark[data-span="8-18"]')] == ["three", " four"]
+    assert soup.select_one('mark[data-span="4-13"] > mark[data-span="8-18"]') is not None
 
 
 def test_report_highlight_splits_quote_across_sentences() -> None:
     text_ = 'He said: "We will fight. We will win." Then he left.'
     first_end = text_.index("fight.") + len("fight.")
     quote_start, quote_end = text_.index("We will fight"), text_.index("win.") + len("win.")
+    crossing_end = text_.index("fight") + 3
     html = report.highlight_text(
         text_,
         sentences=[(0, 0, first_end), (1, first_end + 1, quote_end + 1), (2, quote_end + 2, len(text_))],
         highlights=[
             report.Highlight(quote_start, quote_end, "quote", "quote: he"),
-            report.Highlight(0, text_.index("fight") + 3, "claim"),  # crosses the quote: skipped
+            report.Highlight(0, crossing_end, "claim"),  # crosses into the quote: cut in two
             report.Highlight(text_.index("win"), text_.index("win") + 3, "claim"),
         ],
     )
@@ -365,7 +372,21 @@ def test_report_highlight_splits_quote_across_sentences() -> None:
     assert soup.get_text() == text_
     assert [s.get_text() for s in soup.select("span.quote")] == ["We will fight.", "We will win."]
     assert [s["id"] for s in soup.select("span.sentence[id]")] == ["s0", "s1", "s2"]
-    assert [m.get_text() for m in soup.select("mark.claim")] == ["win"]
+    assert [m.get_text() for m in soup.select(f'mark.claim[data-span="0-{crossing_end}"]')] == [
+        'He said: "', "We will fig"]
+    assert [m.get_text() for m in soup.select("span.quote mark.claim")] == ["We will fig", "win"]
+
+
+def test_report_highlight_merges_identical_spans() -> None:
+    text_ = "They claimed 12 died."
+    start = text_.index("claimed")
+    html = report.highlight_text(text_, sentences=[(0, 0, len(text_))], highlights=[
+        report.Highlight(start, start + 7, "framing", "hedge: claimed", "f-a"),
+        report.Highlight(start, start + 7, "framing", "reporting verb: claim", "f-b"),
+    ])
+    marks = BeautifulSoup(str(html), "html.parser").select("mark.framing")
+    assert len(marks) == 1 and marks[0]["title"] == "hedge: claimed; reporting verb: claim"
+    assert marks[0]["id"] == "f-a"
 
 
 def test_report_highlight_sentence_over_paragraph_break_keeps_anchor() -> None:
