@@ -27,6 +27,8 @@ class Settings:
     match_similarity: float = 55.0
     lock_timeout: float = 30.0
     since: datetime | None = None  # ingest only articles published at or after this time
+    executor: str = "local"  # "local" (nlp.pipe over local processes) or "dask"
+    scheduler: str | None = None  # a Dask scheduler address; none starts a LocalCluster
 
     def worker_count(self) -> int:
         """Number of extraction processes to use."""

@@ -162,3 +162,101 @@ def _same_number(a: float | None, b: float | None) -> bool:
     return _close(float(a), float(b))
 
 
+
+
+# -- discrepancies -------------------------------------------------------------------------
+
+DISCREPANCY_KINDS = ("number_conflict", "attribution_difference", "update", "outlier", "misattribution",
+                     "quote_variant", "framing", "omission", "wire_copy_edit")
+
+
+def _norm_figure(text: str) -> str:
+    return " ".join(text.lower().replace("’", "'").split())
+
+
+def _matches(expected: dict[str, Any], found: dict[str, Any], claims: dict[str, str], quotes: dict[str, str],
+             outlets: dict[str, str]) -> bool:
+    """Whether a discrepancy the matcher found is the one an editor listed."""
+    kind = expected["kind"]
+    if found["kind"] != kind:
+        return False
+    details = json.loads(found["details"] or "{}")
+    found_outlets = {outlets.get(a, "") for a in found["article_ids"]}
+    if kind == "quote_variant":
+        texts = [_norm_figure(quotes[q]) for q in found["quote_ids"] if q in quotes]
+        return all(any(_norm_figure(w) in t or t in _norm_figure(w) for t in texts) for w in expected.get("quotes", []))
+    if kind == "framing":
+        blob = _norm_figure(found["summary"] + " " + json.dumps(details, ensure_ascii=False))
+        return all(_norm_figure(t) in blob for t in expected.get("terms", []))
+    if kind == "wire_copy_edit":
+        return set(expected.get("outlets", [])) <= found_outlets
+    figures = [_norm_figure(claims[c]) for c in found["claim_ids"] if c in claims]
+    if not all(any(_norm_figure(f) in g or g in _norm_figure(f) for g in figures) for f in expected.get("figures", [])):
+        return False
+    if kind == "omission":
+        return set(expected.get("outlets", [])) <= set(details.get("missing_from", []))
+    return True
+
+
+def score_discrepancies(nlp: Any, folder: Path, *, settings: Any = None) -> dict[str, dict[str, float]]:
+    """Precision and recall per kind on labelled event groups (tests/eval/discrepancies/).
+
+    Each group folder holds article files and an `expected.json`; the real pipeline runs on
+    each group (in a temporary database) and its discrepancies are matched one to one with
+    the expected ones.
+    """
+    import tempfile
+    from dataclasses import replace
+
+    from . import extract, ingest, match
+    from .config import Settings
+    from .store import connect
+
+    counts = {k: {"tp": 0, "found": 0, "expected": 0} for k in DISCREPANCY_KINDS}
+    misses: list[str] = []
+    for group in sorted(p for p in folder.iterdir() if p.is_dir()):
+        expected = json.loads((group / "expected.json").read_text(encoding="utf-8"))["discrepancies"]
+        with tempfile.TemporaryDirectory() as tmp:
+            base = settings or Settings()
+            run_settings = replace(base, db=Path(tmp) / "e.duckdb", workers=1)
+            con = connect(run_settings.db)
+            try:
+                articles = [p for p in group.iterdir() if p.name != "expected.json" and p.suffix in ingest.ARTICLE_SUFFIXES]
+                ingest.run(con, run_settings, inputs=articles)
+                con.execute("UPDATE articles SET event_id = 'e', source_event = 'e', origin = 'folder'")
+                con.execute("DELETE FROM events")
+                con.execute("INSERT INTO events VALUES ('e', 'e', 'folder')")
+                extract.run(con, run_settings, nlp=nlp)
+                match.run(con, run_settings, run_id=1)
+                found = [dict(zip(("kind", "summary", "claim_ids", "quote_ids", "article_ids", "details"), r)) for r in
+                         con.execute("SELECT kind, summary, claim_ids, quote_ids, article_ids, details FROM discrepancies").fetchall()]
+                claims = dict(con.execute("SELECT id, text FROM claims").fetchall())
+                quotes = dict(con.execute("SELECT id, text FROM quotes").fetchall())
+                outlets = dict(con.execute("SELECT id, outlet FROM articles").fetchall())
+            finally:
+                con.close()
+        used: set[int] = set()
+        for item in expected:
+            if item["kind"] not in counts:
+                continue
+            counts[item["kind"]]["expected"] += 1
+            hit = next((i for i, f in enumerate(found) if i not in used and _matches(item, f, claims, quotes, outlets)), None)
+            if hit is None:
+                misses.append(f"{group.name}: missed {item['kind']} {item.get('figures') or item.get('quotes') or item.get('terms') or item.get('outlets')}")
+            else:
+                used.add(hit)
+                counts[item["kind"]]["tp"] += 1
+        for i, f in enumerate(found):
+            if f["kind"] in counts:
+                counts[f["kind"]]["found"] += 1
+                if i not in used:
+                    misses.append(f"{group.name}: extra {f['kind']}: {f['summary']}")
+    scores: dict[str, dict[str, float]] = {}
+    for kind, c in counts.items():
+        scores[kind] = {
+            "precision": c["tp"] / c["found"] if c["found"] else (1.0 if not c["expected"] else 0.0),
+            "recall": c["tp"] / c["expected"] if c["expected"] else 1.0,
+            "expected": float(c["expected"]), "found": float(c["found"]),
+        }
+    scores["_misses"] = misses  # type: ignore[assignment]
+    return scores

@@ -90,7 +90,8 @@ def is_menu(line: str) -> bool:
     """A row of links or buttons: several short pieces set apart by runs of spaces or marks."""
     pieces = [p for p in _SEGMENT_SPLIT.split(line) if p.strip()]
     if len(pieces) < 3:
-        return any(mark in line for mark in ("|", " • ", " · ")) and len(line.split()) < 12
+        # "World > Asia", "News | Sport": two pieces set apart by a mark, in a short line
+        return any(mark in line for mark in ("|", " • ", " · ", " > ", " / ")) and len(line.split()) < 12
     lengths = sorted(len(p.split()) for p in pieces)
     return lengths[len(lengths) // 2] <= 3
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from importlib import resources
+from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import duckdb
@@ -16,6 +17,7 @@ from spacy.tokens import Doc
 
 from .. import store
 from ..config import Settings
+from ..errors import UsageError
 from ..nlp import build_pipeline
 from ..records import StageResult
 from .quantities import sentence_bounds
@@ -127,6 +129,64 @@ def pending(con: duckdb.DuckDBPyConnection, key: str) -> list[tuple[str, str]]:
     ).fetchall()]
 
 
+# one pipeline per worker process, loaded on its first shard
+_WORKER_PIPELINES: dict[tuple[str | None, tuple[str, ...]], Language] = {}
+
+
+def extract_shard(shard: list[tuple[str, str]], model: str | None, lexicon_files: tuple[str, ...],
+                  pipe_batch: int) -> list[tuple[str, dict[str, list[dict[str, Any]]]]]:
+    """Rows of a shard of (article id, text): what a Dask worker runs. Returns rows, not Docs."""
+    key = (model, lexicon_files)
+    if key not in _WORKER_PIPELINES:
+        _WORKER_PIPELINES[key] = build_pipeline(model, lexicon_files=tuple(Path(p) for p in lexicon_files))
+    nlp = _WORKER_PIPELINES[key]
+    texts = [text for _, text in shard]
+    return [(article_id, with_ids(article_id, rows))
+            for (article_id, _), rows in zip(shard, process(nlp, texts, batch_size=pipe_batch, workers=1))]
+
+
+def _dask_client(settings: Settings) -> Any:
+    """A client of the cluster at settings.scheduler, or of a new local cluster."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise UsageError("the dask executor needs Dask: pip install 'source-compare[dask]'") from None
+    if settings.scheduler:
+        try:
+            return Client(settings.scheduler, timeout=settings.lock_timeout)
+        except (OSError, TimeoutError) as exc:
+            raise UsageError(f"cannot reach the Dask scheduler at {settings.scheduler}: {exc}") from None
+    cluster = LocalCluster(n_workers=settings.worker_count(), threads_per_worker=1, processes=True,
+                           dashboard_address=None)
+    return Client(cluster)
+
+
+def _run_dask(con: duckdb.DuckDBPyConnection, settings: Settings, todo: list[tuple[str, str]], key: str,
+              totals: dict[str, int]) -> None:
+    """Send shards of articles to Dask workers; only this process writes to the database."""
+    from dask.distributed import as_completed
+
+    texts = dict(todo)
+    shard_size = max(settings.batch_size * 4, 16)
+    shards = [todo[i:i + shard_size] for i in range(0, len(todo), shard_size)]
+    client = _dask_client(settings)
+    try:
+        futures = client.map(extract_shard, shards, model=settings.model,
+                             lexicon_files=tuple(str(p) for p in settings.extra_lexicons),
+                             pipe_batch=settings.batch_size, pure=False)
+        for future in as_completed(futures):
+            batch = future.result()
+            written = write_batch(con, batch, [text_key(key, texts[a]) for a, _ in batch])
+            totals["articles"] += len(batch)
+            for table, n in written.items():
+                totals[table] = totals.get(table, 0) + n
+    finally:
+        cluster = getattr(client, "cluster", None)
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
 def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, nlp: Language | None = None) -> StageResult:
     """Extract every new or changed article; rerunning on unchanged articles does nothing."""
     nlp = nlp or build_pipeline(settings.model, lexicon_files=settings.extra_lexicons)
@@ -137,6 +197,11 @@ def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, nlp: Language | N
         for table in (*_TABLES, "extracted"):
             con.execute(f"DELETE FROM {table} WHERE article_id NOT IN (SELECT id FROM articles)")
     totals: dict[str, int] = {"articles": 0}
+    if settings.executor not in ("local", "dask"):
+        raise UsageError(f"unknown executor {settings.executor!r}; use local or dask")
+    if settings.executor == "dask" and todo:
+        _run_dask(con, settings, todo, key, totals)
+        return StageResult("extract", totals)
     chunk = max(settings.batch_size * settings.worker_count() * 4, 64)
     for offset in range(0, len(todo), chunk):
         part = todo[offset:offset + chunk]

@@ -1,0 +1,65 @@
+"""Matching quality on our labelled event groups: precision and recall per discrepancy kind.
+
+    python benchmarks/matching.py [--groups tests/eval/discrepancies] [--show-misses] [--pin-floors]
+
+Each group folder under tests/eval/discrepancies/ holds seed-style articles and the
+discrepancies an editor would list (expected.json). The whole pipeline runs on each group.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from compare.evaluate import DISCREPANCY_KINDS, score_discrepancies  # noqa: E402
+from compare.nlp import build_pipeline  # noqa: E402
+
+FLOORS = ROOT / "tests" / "eval" / "floors.toml"
+FLOOR_MARGIN = 0.02
+
+
+def pin_floors(scores: dict[str, Any], *, allow_lower: bool) -> None:
+    """Set the [discrepancies] floors just under the scores; only raises them unless allow_lower."""
+    text = FLOORS.read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    floors = dict(data.get("discrepancies", {}))
+    for kind in DISCREPANCY_KINDS:
+        for metric in ("precision", "recall"):
+            key = f"{kind}_{metric}"
+            proposed = round(max(0.0, scores[kind][metric] - FLOOR_MARGIN), 3)
+            if key not in floors or proposed > floors[key] or allow_lower:
+                floors[key] = proposed
+    head = text.split("\n[discrepancies]")[0].rstrip()
+    body = "\n".join(f"{k} = {v}" for k, v in sorted(floors.items()))
+    FLOORS.write_text(f"{head}\n\n[discrepancies]\n{body}\n", encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--groups", type=Path, default=ROOT / "tests" / "eval" / "discrepancies")
+    parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--pin-floors", action="store_true")
+    parser.add_argument("--allow-lower", action="store_true")
+    args = parser.parse_args()
+    scores = score_discrepancies(build_pipeline(), args.groups)
+    print(f"{'kind':<24} {'precision':>9} {'recall':>7} {'expected':>9} {'found':>6}")
+    for kind in DISCREPANCY_KINDS:
+        s = scores[kind]
+        print(f"{kind:<24} {s['precision']:>9.3f} {s['recall']:>7.3f} {int(s['expected']):>9} {int(s['found']):>6}")
+    if args.show_misses:
+        for line in scores["_misses"]:  # type: ignore[union-attr]
+            print("   ", line)
+    if args.pin_floors:
+        pin_floors(scores, allow_lower=args.allow_lower)
+        print("floors pinned in", FLOORS.relative_to(ROOT))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
