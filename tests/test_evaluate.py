@@ -56,3 +56,19 @@ def test_evaluate_newsquant_stays_above_published_baselines(nlp: Language) -> No
     # quantulum3 reaches value F1 73.0; our floor sits well above it
     assert scores["value_f1"] >= 88.0
     assert scores["bound_f1"] >= 79.0
+
+
+@pytest.mark.slow
+def test_evaluate_discrepancies_meet_pinned_floors(nlp: Language) -> None:
+    from compare.evaluate import DISCREPANCY_KINDS, score_discrepancies
+
+    floors = tomllib.loads((EVAL / "floors.toml").read_text(encoding="utf-8"))["discrepancies"]
+    scores = score_discrepancies(nlp, EVAL / "discrepancies")
+    below = {}
+    for kind in DISCREPANCY_KINDS:
+        for metric in ("precision", "recall"):
+            floor = floors[f"{kind}_{metric}"]
+            if scores[kind][metric] < floor:
+                below[f"{kind}_{metric}"] = (round(scores[kind][metric], 3), floor)
+    assert not below, f"matching scores below their floors (score, floor): {below}"
+    assert all(scores[k]["expected"] >= 3 for k in DISCREPANCY_KINDS)

@@ -17,6 +17,8 @@ from spacy.tokens import Doc, Span, Token
 from ..lexicons import Lexicons, load_lexicons
 
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+_DOCUMENTS = {"figure", "statement", "report", "data", "estimate", "count", "tally", "number", "release",
+              "bulletin", "update", "toll", "record", "assessment", "briefing"}
 _VAGUE_HEADS = {"dozens", "hundreds", "thousands", "millions", "scores", "tens"}
 _PRONOUNS = {"it", "he", "she", "they", "we", "i", "this", "who", "which", "that"}
 _CLAUSE_LINKS = ("parataxis", "ccomp", "advcl", "conj", "xcomp")
@@ -127,6 +129,12 @@ class ClaimAttribution:
         """Text of a speaker noun phrase, with pronouns and 'the agency' resolved."""
         if head.lower_ in _PRONOUNS or head.pos_ == "PRON":
             return _resolve_pronoun(head, memory)
+        if head.lemma_.lower() in _DOCUMENTS:
+            # "the latest figures from the interior ministry": the source is who issued them
+            issuer = next((p for prep in head.children if prep.dep_ == "prep" and prep.lower_ in ("from", "of", "by")
+                           for p in prep.children if p.dep_ == "pobj" and p.pos_ in ("PROPN", "NOUN")), None)
+            if issuer is not None:
+                return self._phrase(issuer, memory)
         tokens = [t for t in head.subtree if not _in_clause_modifier(t, head)]
         while tokens and (tokens[0].dep_ in ("det", "punct", "cc") or tokens[0].is_space):
             tokens = tokens[1:]

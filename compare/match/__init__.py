@@ -19,7 +19,7 @@ from ..config import Settings
 from ..lexicons import load_lexicons
 from ..records import StageResult
 from .coverage import omissions
-from .framing import framing_discrepancies
+from .framing import framing_discrepancies, spelling_variants
 from .numbers import (
     MAX_RATIO,
     OPEN_FACTOR,
@@ -79,6 +79,10 @@ def event_discrepancies(con: duckdb.DuckDBPyConnection, event_id: str, settings:
         "JOIN articles a ON a.id = f.article_id WHERE a.event_id = ? ORDER BY f.article_id, f.start",
         params=[event_id]).pl()
     rows += framing_discrepancies(event_id, framing, outlets, lex)
+    entities = con.sql(
+        "SELECT e.article_id, a.outlet, e.label, e.text FROM entities e JOIN articles a ON a.id = e.article_id "
+        "WHERE a.event_id = ? ORDER BY e.article_id, e.start", params=[event_id]).pl()
+    rows += spelling_variants(event_id, entities, lex)
     return rows
 
 

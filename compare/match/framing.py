@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from typing import Any
 
 import polars as pl
@@ -74,11 +76,69 @@ def framing_discrepancies(event_id: str, framing: pl.DataFrame, outlets: dict[st
         if not per_outlet or not others:
             continue
         parts = [f"{o} writes " + ", ".join(f"“{t}”" for t in sorted(ts)) for o, ts in sorted(per_outlet.items())]
+        tail = f"{outlet_list(others)} {verb(others, 'use', 'uses')} none"
+        if kind == "reporting_verb":
+            # what the other outlets write instead: the plain verb the hedge replaces
+            plain = Counter(r["term"].lower() for r in rows if r["kind"] == kind and r["outlet"] in others
+                            and lex.reporting_verbs.get(r["canonical"]) == "neutral")
+            if plain:
+                tail = f"{outlet_list(others)} {verb(others, 'write', 'writes')} “{plain.most_common(1)[0][0]}”"
         out.append(discrepancy(
             event_id, "framing", severity=severity, measure=kind,
-            summary=f"{label}: " + "; ".join(parts) + f"; {outlet_list(others)} {verb(others, 'use', 'uses')} none.",
+            summary=f"{label}: " + "; ".join(parts) + f"; {tail}.",
             article_ids=kind_ids, key=f"{kind}|stance",
             details={"kind": kind, "canonical": kind, "terms": {o: sorted(t) for o, t in per_outlet.items()},
                      "without": others},
+        ))
+    return out
+
+
+def spelling_variants(event_id: str, entities: pl.DataFrame, lex: Lexicons) -> list[dict[str, Any]]:
+    """Names spelt differently by different outlets ("Dravec" and "Dravetz"), found without a lexicon."""
+    if entities.height == 0:
+        return []
+    from rapidfuzz import fuzz
+
+    used: dict[str, set[str]] = {}
+    ids: dict[str, set[str]] = {}
+    for r in entities.to_dicts():
+        if r["label"] not in ("GPE", "PERSON", "LOC", "FAC", "ORG"):
+            continue
+        for word in re.findall(r"[A-Z][\w’'-]+", r["text"]):
+            word = re.sub(r"['’]s$", "", word)
+            if len(word) >= 5 and not word.isupper():
+                used.setdefault(word, set()).add(r["outlet"])
+                ids.setdefault(word, set()).add(r["article_id"])
+    names = sorted(used)
+    parent = {n: n for n in names}
+
+    def find(n: str) -> str:
+        while parent[n] != n:
+            n = parent[n]
+        return n
+
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            if a[0] != b[0] or abs(len(a) - len(b)) > 2 or (a in lex.naming and b in lex.naming):
+                continue
+            if b == a + "s" or a == b + "s" or b.startswith(a + "'") or a.startswith(b + "'"):
+                continue  # plurals and possessives are not spellings
+            if fuzz.ratio(a, b) >= 80 and used[a] != used[b]:
+                parent[find(b)] = find(a)
+    groups: dict[str, list[str]] = {}
+    for n in names:
+        groups.setdefault(find(n), []).append(n)
+    out = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        terms = {m: sorted(used[m]) for m in members}
+        parts = [f"{m} ({outlet_list(used[m])})" for m in sorted(members, key=lambda m: (-len(used[m]), m))]
+        canonical = max(members, key=lambda m: (len(used[m]), m))
+        out.append(discrepancy(
+            event_id, "framing", severity=0.3, measure="naming",
+            summary=f"Outlets spell {canonical} differently: " + ", ".join(parts) + ".",
+            article_ids=set().union(*(ids[m] for m in members)), key=f"spelling|{'|'.join(sorted(members))}",
+            details={"kind": "naming", "canonical": canonical, "terms": terms},
         ))
     return out
