@@ -31,6 +31,35 @@ def load_model(name: str | None = None) -> Language:
     )
 
 
+def model_identity(name: str | None = None) -> str:
+    """'package-version' of the model `load_model` would load, found without loading it."""
+    import importlib.util
+    import json
+    from importlib.metadata import PackageNotFoundError, version
+
+    candidates = ([name] if name else []) + [m for m in FALLBACK_MODELS if m != name]
+    for candidate in candidates:
+        path = Path(candidate)
+        if path.exists():
+            meta = path / "meta.json"
+            if meta.exists():
+                data = json.loads(meta.read_text(encoding="utf-8"))
+                return f"{data.get('name')}-{data.get('version')}"
+            return str(path.resolve())
+        try:
+            if importlib.util.find_spec(candidate) is None:
+                continue
+        except (ImportError, ValueError):
+            continue
+        try:
+            return f"{candidate}-{version(candidate)}"
+        except PackageNotFoundError:
+            return candidate
+    raise ModelNotFoundError(
+        f"no spaCy English model found (tried {', '.join(candidates)}); install one: {INSTALL_HINT}"
+    )
+
+
 def build_pipeline(model: str | None = None, *, lexicon_files: tuple[Path, ...] = ()) -> Language:
     """The model with the source-compare components added after its own."""
     # importing the components registers their factories

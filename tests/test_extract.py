@@ -134,7 +134,7 @@ def test_extract_second_run_extracts_nothing_and_changes_nothing(
     before = snapshot(con)
     again = extract.run(con, settings, nlp=nlp)
     assert again.counts["articles"] == 0
-    assert extract.pending(con, extract.extractor_key(nlp, settings)) == []
+    assert extract.pending(con, extract.extractor_key(settings)) == []
     assert snapshot(con) == before
 
 
@@ -144,7 +144,7 @@ def test_extract_changed_text_makes_article_pending_again(
     ids = article_ids(con)
     troops_id, quake_id = ids["Northern Wire Service"], ids["Harbour Times"]
     quake_before = snapshot(con, quake_id)
-    key = extract.extractor_key(nlp, settings)
+    key = extract.extractor_key(settings)
     assert extract.pending(con, key) == []
 
     con.execute("UPDATE articles SET text = replace(text, '1,500 special', '2,500 special') WHERE id = ?", [troops_id])
@@ -179,7 +179,7 @@ def test_extract_deleted_article_loses_its_rows(
 
 def test_extract_pending_lists_new_articles_in_id_order(con: duckdb.DuckDBPyConnection, settings: Settings,
                                                         nlp: Language) -> None:
-    todo = extract.pending(con, extract.extractor_key(nlp, settings))
+    todo = extract.pending(con, extract.extractor_key(settings))
     assert [article_id for article_id, _ in todo] == sorted(article_ids(con).values())
     texts = dict(con.execute("SELECT id, text FROM articles").fetchall())
     assert all(texts[i] == t for i, t in todo)

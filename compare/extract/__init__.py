@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 from .. import store
 from ..config import Settings
 from ..errors import UsageError
-from ..nlp import build_pipeline
+from ..nlp import build_pipeline, model_identity
 from ..records import StageResult
 from .quantities import sentence_bounds
 
@@ -29,10 +29,11 @@ CLAIM_FIELDS = ("sentence_index", "start", "end", "text", "value", "low", "high"
                 "reporting_verb", "time", "hedged", "negated", "sentence")
 
 
-def extractor_key(nlp: Language, settings: Settings) -> str:
-    """A fingerprint of everything extraction depends on besides the text."""
+def extractor_key(settings: Settings) -> str:
+    """A fingerprint of everything extraction depends on besides the text (the model found
+    for the settings, our code version and the lexicons), computed without loading the model."""
     digest = hashlib.sha1(EXTRACTOR_VERSION.encode())
-    digest.update(f"{nlp.meta.get('name')}-{nlp.meta.get('version')}".encode())
+    digest.update(model_identity(settings.model).encode())
     package = resources.files("compare.lexicons")
     for entry in sorted(package.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
@@ -189,8 +190,7 @@ def _run_dask(con: duckdb.DuckDBPyConnection, settings: Settings, todo: list[tup
 
 def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, nlp: Language | None = None) -> StageResult:
     """Extract every new or changed article; rerunning on unchanged articles does nothing."""
-    nlp = nlp or build_pipeline(settings.model, lexicon_files=settings.extra_lexicons)
-    key = extractor_key(nlp, settings)
+    key = extractor_key(settings)
     todo = pending(con, key)
     # drop the rows of articles that no longer exist
     with store.transaction(con):
@@ -199,9 +199,12 @@ def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, nlp: Language | N
     totals: dict[str, int] = {"articles": 0}
     if settings.executor not in ("local", "dask"):
         raise UsageError(f"unknown executor {settings.executor!r}; use local or dask")
-    if settings.executor == "dask" and todo:
+    if not todo:
+        return StageResult("extract", totals)  # nothing new: the model is not even loaded
+    if settings.executor == "dask":
         _run_dask(con, settings, todo, key, totals)
         return StageResult("extract", totals)
+    nlp = nlp or build_pipeline(settings.model, lexicon_files=settings.extra_lexicons)
     chunk = max(settings.batch_size * settings.worker_count() * 4, 64)
     for offset in range(0, len(todo), chunk):
         part = todo[offset:offset + chunk]

@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..lexicons import Lexicons, load_lexicons
+from .sents import sentence_of, sentences
 
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _DOCUMENTS = {"figure", "statement", "report", "data", "estimate", "count", "tally", "number", "release",
@@ -35,7 +36,7 @@ class ClaimAttribution:
         claims: list[dict[str, Any]] = doc._.claims or []
         quotes: list[dict[str, Any]] = doc._.quotes or []
         memory = Memory()
-        sents = list(doc.sents)
+        sents = sentences(doc)
         by_sentence_claims: dict[int, list[dict[str, Any]]] = {}
         for claim in claims:
             by_sentence_claims.setdefault(claim["sentence_index"], []).append(claim)
@@ -243,7 +244,7 @@ class ClaimAttribution:
         if not candidates and overlapping:
             first = overlapping[0]
             if first.start > 0:
-                prev = doc[first.start - 1].sent
+                prev = sentence_of(doc[first.start - 1])
                 if prev.text.rstrip().endswith(":"):
                     candidates.extend((0, v) for v in self._reporting_verbs(prev, quotes=True))
         speaker: str | None = None
@@ -291,7 +292,7 @@ def _resolve_pronoun(pron: Token, memory: Memory) -> str | None:
     """A pronoun speaker: a named subject earlier in the sentence, else the last source."""
     want_person = pron.lower_ in _PERSON_PRONOUNS
     want_thing = pron.lower_ in ("it", "this", "which")
-    sent = pron.sent
+    sent = sentence_of(pron)
     best: Token | None = None
     for tok in sent:
         if tok.i >= pron.i:
@@ -367,7 +368,7 @@ def _subject_before(verb: Token) -> list[Token] | None:
         return None
     # only a phrase that closes a clause: "..., X said" or "X said" at the sentence start
     before = doc[i] if i >= 0 else None
-    if before is not None and before.text not in (",", ";", "—", "–", "-") and not before.is_sent_start and before.i >= verb.sent.start:
+    if before is not None and before.text not in (",", ";", "—", "–", "-") and not before.is_sent_start and before.i >= sentence_of(verb).start:
         return None
     return tokens
 

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..lexicons import Lexicons, load_lexicons
 from .numbers import Figure, find_figures
+from .sents import sentence_of, sentences
 
 if not Doc.has_extension("claims"):
     Doc.set_extension("claims", default=None)
@@ -29,9 +30,9 @@ _SKIP_MODIFIERS = {"det", "nummod", "quantmod", "predet", "punct", "advmod", "po
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     """Character bounds of each sentence, with surrounding whitespace trimmed."""
     bounds = []
-    for sent in doc.sents:
+    text = doc.text
+    for sent in sentences(doc):
         start, end = sent.start_char, sent.end_char
-        text = doc.text
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
@@ -54,18 +55,19 @@ class QuantityClaims:
         bounds = sentence_bounds(doc)
         sent_starts = [b[0] for b in bounds]
         seen: set[tuple[int, int]] = set()
-        for fig in find_figures(doc.text, unit_prefix=self.lex.unit_prefix,
+        text = doc.text  # Doc.text joins every token on each access: read it once
+        for fig in find_figures(text, unit_prefix=self.lex.unit_prefix,
                                 unit_suffix=self.lex.unit_suffix, extra_units=self._measure_nouns):
             span = doc.char_span(fig.number_start, fig.number_end, alignment_mode="expand")
             if span is None or len(span) == 0 or (fig.start, fig.end) in seen:
                 continue
-            claim = self._read(doc, fig, span)
+            claim = self._read(doc, fig, span, text)
             if claim is None:
                 continue
             seen.add((fig.start, fig.end))
             index = _sentence_index(sent_starts, fig.start)
-            s0, s1 = bounds[index] if index >= 0 else (0, len(doc.text))
-            claim.update(sentence_index=index, sentence=doc.text[s0:s1])
+            s0, s1 = bounds[index] if index >= 0 else (0, len(text))
+            claim.update(sentence_index=index, sentence=text[s0:s1])
             claims.append(claim)
         self._inherit_measures(claims)
         doc._.claims = claims
@@ -82,16 +84,16 @@ class QuantityClaims:
             if claim["measure"] in known:
                 last = claim
 
-    def _read(self, doc: Doc, fig: Figure, span: Span) -> dict[str, Any] | None:
+    def _read(self, doc: Doc, fig: Figure, span: Span, text: str) -> dict[str, Any] | None:
         root = span.root
         if _is_name_part(span) or _is_bare_one(fig, root):
             return None
         if root.ent_type_ in ("DATE", "TIME") and fig.unit is None and _looks_like_date(span):
             return None
-        if not any(t.is_alpha for t in root.sent if t.i not in range(span.start, span.end)):
+        if not any(t.is_alpha for t in sentence_of(root) if t.i not in range(span.start, span.end)):
             return None  # a number standing alone ("2.") is a list marker, not a claim
-        line_start = fig.start == 0 or doc.text[fig.start - 1] == "\n"
-        if line_start and doc.text[fig.end:fig.end + 2] in (". ", ") ") and fig.qualifier == "exact":
+        line_start = fig.start == 0 or text[fig.start - 1] == "\n"
+        if line_start and text[fig.end:fig.end + 2] in (". ", ") ") and fig.qualifier == "exact":
             return None  # "1. Police arrested ...": a numbered list item
         if _is_age_apposition(span):
             return None  # "Sarah Pickford, 29, from Leeds"

@@ -88,10 +88,11 @@ class QuoteFinder:
         bounds = sentence_bounds(doc)
         starts = [b[0] for b in bounds]
         quotes: list[dict[str, Any]] = []
-        for start, end in find_quotes(doc.text):
-            while end > start and doc.text[end - 1] in ".,;: ":
+        text = doc.text  # Doc.text joins every token on each access: read it once
+        for start, end in find_quotes(text):
+            while end > start and text[end - 1] in ".,;: ":
                 end -= 1
-            inner = re.sub(r"\n\s*[“„«‘\"]", " ", doc.text[start:end])
+            inner = re.sub(r"\n\s*[“„«‘\"]", " ", text[start:end])
             quotes.append({
                 "start": start,
                 "end": end,

@@ -1,0 +1,128 @@
+"""Speed and memory at scale, as ratios against baselines measured in the same run.
+
+    python benchmarks/scale.py [--articles 2000] [--events 120] [--memory-articles 10000]
+
+Prints:
+- end-to-end `run` in one process against plain `nlp.pipe` of the same model over the same
+  texts in one process (target >= 0.85);
+- `run` on all cores (2 here) against one process (target >= 1.3x faster);
+- matching time when the claims per event double (target <= 2.5x);
+- peak memory of a whole `run` over --memory-articles articles (target < 1.5 GB);
+- a no-op rerun against the first run (target < 5%).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from corpus import generate  # noqa: E402
+
+from compare import pipeline, store  # noqa: E402
+from compare.config import Settings  # noqa: E402
+from compare.ingest import load_articles  # noqa: E402
+from compare.nlp import load_model  # noqa: E402
+
+
+def _timed(fn) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def plain_pipe_seconds(texts: list[str]) -> float:
+    """Seconds for the bare model over the texts, one process (model load excluded)."""
+    nlp = load_model()
+    list(nlp.pipe(texts[:20]))  # warm-up
+    return _timed(lambda: [None for _ in nlp.pipe(texts, batch_size=16)])
+
+
+def run_seconds(corpus: Path, db: Path, workers: int) -> float:
+    """Seconds for a whole `run` (ingest to report) into a fresh database."""
+    settings = Settings(db=db, out=db.parent / f"report-{workers}", workers=workers)
+    return _timed(lambda: pipeline.run([corpus], settings))
+
+
+def matching_seconds(work: Path, per_event: int) -> tuple[float, int]:
+    """Seconds to match one event of `per_event` articles, and its claim count."""
+    corpus = work / f"match-{per_event}"
+    generate(corpus, articles=per_event, events=1, seed=11)
+    db = work / f"match-{per_event}.duckdb"
+    settings = Settings(db=db, out=work / f"mr-{per_event}", workers=2)
+    pipeline.run([corpus], settings)
+    from compare import match
+
+    con = store.connect(db)
+    try:
+        claims = con.execute("SELECT count(*) FROM claims").fetchall()[0][0]
+        event = con.execute("SELECT id FROM events").fetchall()[0][0]
+        seconds = min(_timed(lambda: match.event_discrepancies(con, event, settings)) for _ in range(3))
+    finally:
+        con.close()
+    return seconds, int(claims)
+
+
+def peak_memory_mb(articles: int, work: Path) -> float:
+    """Peak resident memory (MB) of a `run` over `articles` articles, in a child process."""
+    corpus = work / f"mem-{articles}"
+    generate(corpus, articles=articles, events=max(1, articles // 20), seed=5)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run([sys.executable, "-m", "compare", "run", str(corpus), "--db", str(work / "mem.duckdb"),
+                    "--out", str(work / "mem-report"), "-q"], check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(after, before) / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--events", type=int, default=120)
+    parser.add_argument("--memory-articles", type=int, default=0, help="also measure peak memory over this many articles")
+    parser.add_argument("--json", type=Path, help="write the figures to this file too")
+    args = parser.parse_args()
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        corpus = work / "corpus"
+        generate(corpus, articles=args.articles, events=args.events)
+        articles, _ = load_articles([corpus], Settings())
+        texts = [a.text for a in articles]
+        words = sum(len(t.split()) for t in texts)
+        t_plain = plain_pipe_seconds(texts)
+        t_one = run_seconds(corpus, work / "one.duckdb", workers=1)
+        t_rerun = _timed(lambda: pipeline.run([corpus], Settings(db=work / "one.duckdb", out=work / "report-1", workers=1)))
+        t_all = run_seconds(corpus, work / "all.duckdb", workers=os.cpu_count() or 1)
+        out.update(articles=len(texts), words=words, plain_nlp_pipe_s=t_plain, run_one_process_s=t_one,
+                   run_all_cores_s=t_all, noop_rerun_s=t_rerun)
+        print(f"corpus: {len(texts)} articles, {words} words, {args.events} events")
+        print(f"run (1 process) vs plain nlp.pipe (1 process): {t_plain / t_one:.2f}  "
+              f"({words / t_one:.0f} vs {words / t_plain:.0f} words/s; target >= 0.85)")
+        print(f"all {os.cpu_count()} cores vs 1 process: {t_one / t_all:.2f}x faster  (target >= 1.3x)")
+        print(f"no-op rerun vs first run: {100 * t_rerun / t_one:.1f}%  (target < 5%)")
+        m_small, c_small = matching_seconds(work, 20)
+        m_large, c_large = matching_seconds(work, 40)
+        out.update(match_small_s=m_small, match_large_s=m_large, claims_small=c_small, claims_large=c_large)
+        print(f"matching, {c_small} -> {c_large} claims in one event: {m_large / max(m_small, 1e-9):.2f}x time  (target <= 2.5x)")
+        if args.memory_articles:
+            mb = peak_memory_mb(args.memory_articles, work)
+            out["peak_memory_mb"] = mb
+            print(f"peak memory of a run over {args.memory_articles} articles: {mb:.0f} MB  (target < 1536 MB)")
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
