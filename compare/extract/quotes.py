@@ -47,13 +47,20 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
                     found.append((open_at, i))
                 open_at = None
             i += 1
-    return [(s, e) for s, e in found if _keep(text, s, e)]
+    trimmed = []
+    for s, e in found:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        trimmed.append((s, e))
+    return [(s, e) for s, e in trimmed if _keep(text, s, e)]
 
 
 def _is_opening(text: str, i: int) -> bool:
     prev = text[i - 1] if i > 0 else " "
     nxt = text[i + 1] if i + 1 < len(text) else " "
-    if nxt.isspace():
+    if nxt.isspace() and text[i] != "«":  # French spacing: « nous ne céderons pas »
         return False
     if text[i] in "‘'":
         return prev.isspace() or prev in "([—–-"
@@ -63,7 +70,7 @@ def _is_opening(text: str, i: int) -> bool:
 def _is_closing(text: str, i: int, ch: str) -> bool:
     prev = text[i - 1] if i > 0 else " "
     nxt = text[i + 1] if i + 1 < len(text) else " "
-    if prev.isspace():
+    if prev.isspace() and ch != "»":
         return False
     if ch == "’":
         return not nxt.isalpha()
