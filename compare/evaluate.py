@@ -51,7 +51,10 @@ def _predicted(claim: dict[str, Any]) -> tuple[tuple[float, ...], str] | None:
         if claim["low"] is None or claim["high"] is None:
             return None
         # NewsQuant writes a range in the order it was written ("from 75 to 45.88")
-        written = [float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", claim["text"])]
+        from .extract.numbers import words_to_number
+
+        parts = re.findall(r"\d[\d,]*(?:\.\d+)?(?:\s*(?:million|billion|thousand|bn|m|k)\b)?", claim["text"], re.IGNORECASE)
+        written = [v for v in (words_to_number(p) for p in parts) if v is not None]
         if len(written) >= 2 and written[0] > written[-1]:
             return (claim["high"], claim["low"]), bound
         return (claim["low"], claim["high"]), bound

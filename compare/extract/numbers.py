@@ -105,7 +105,7 @@ def figure_pattern(currencies: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _BETWEEN_RE = re.compile(r"(?:between|from)\s+$", re.IGNORECASE)
-_TIME_AFTER = re.compile(r"^\s?(?:a\.?m\.?|p\.?m\.?|gmt|bst|cet|utc|hrs|h\b|o'clock|local time)", re.IGNORECASE)
+_TIME_AFTER = re.compile(r"^\s?(?:a\.?m\.?|p\.?m\.?|gmt|bst|cet|utc|hrs|h|o'clock|local time)(?![a-z])", re.IGNORECASE)
 _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th|s)\b", re.IGNORECASE)
 _MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
            r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")

@@ -86,7 +86,7 @@ class QuantityClaims:
 
     def _read(self, doc: Doc, fig: Figure, span: Span, text: str) -> dict[str, Any] | None:
         root = span.root
-        if _is_name_part(span) or _is_bare_one(fig, root):
+        if (fig.unit is None and fig.sign is None and "." not in fig.text and _is_name_part(span)) or _is_bare_one(fig, root):
             return None
         if root.ent_type_ in ("DATE", "TIME") and fig.unit is None and _looks_like_date(span):
             return None
@@ -102,9 +102,12 @@ class QuantityClaims:
             noun = None  # "$2bn", "5%": the unit is part of the figure, not what it counts
         if _is_bare_year(fig, noun) or _is_label(fig, span, self._measure_nouns):
             return None
-        if noun is not None and noun.tag_ == "NNP" and fig.value is not None and fig.value < 10_000 \
-                and "," not in fig.text and not fig.unit and fig.qualifier == "exact":
-            return None  # an address or a name: "1 Example Wharf", "10 Downing Street"
+        if noun is not None and noun.tag_ == "NNP" and noun.pos_ == "PROPN" and fig.value is not None \
+                and fig.value < 10_000 and fig.value == int(fig.value) and "," not in fig.text and not fig.unit \
+                and fig.qualifier == "exact":
+            # a number naming one proper noun is part of a name: "10 Downing Street", "787 Dreamliner",
+            # "iPhone 12 Mini"; counted people are plural ("300 Marines")
+            return None
         counted = _noun_phrase(noun, span) if noun is not None else None
         verb = self._predicate(noun if noun is not None else root)
         fig = self._verb_bound(fig, root, span)
