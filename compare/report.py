@@ -417,7 +417,7 @@ class ArticlePage:
     event_title: str
     event_href: str
     text_html: Markup  # <p> per paragraph, <span id="sN"> per sentence, highlights inside
-    counts: tuple[tuple[str, int], ...]  # (label, how many highlighted) for claims, quotes, terms
+    counts: tuple[tuple[int, str], ...]  # (how many, label) highlighted: claims, quotes, framing terms
     claims: tuple[ClaimRow, ...]
 
 
@@ -940,11 +940,13 @@ def _float(value: Any) -> float | None:
 def _group_view(group: _Group, ordered: list[dict[str, Any]], arts: dict[str, _Article]) -> ClaimGroupView:
     rows = [c for c in ordered if c["id"] in group.key]
     claim_rows = tuple(_claim_row(c, arts[c["article_id"]]) for c in rows)
+    figures = "; ".join(dict.fromkeys(group.figures))
+    interval = interval_text(group.low, group.high, None)
     return ClaimGroupView(
         anchor=group.anchor,
         measure=group.measure,
-        figures="; ".join(dict.fromkeys(group.figures)),
-        interval=interval_text(group.low, group.high, None),
+        figures=figures,
+        interval="" if interval == figures else interval,
         sources=_sources(claim_rows),
         outlet_count=len({r.outlet for r in claim_rows}),
         claim_count=len(claim_rows),
@@ -1073,12 +1075,14 @@ def _side_views(
         rows = tuple(_claim_row(c, arts[c["article_id"]]) for c in members)
         group = groups.get(frozenset(c["id"] for c in members))
         outlets = sorted({r.outlet for r in rows})
+        figures = "; ".join(dict.fromkeys(str(f) for f in side.get("figures") or [])) or "; ".join(
+            dict.fromkeys(r.figure for r in rows))
+        interval = interval_text(_float(side.get("low")), _float(side.get("high")), None) \
+            if "low" in side or "high" in side else ""
         views.append(SideView(
             letter=letter,
-            figures="; ".join(dict.fromkeys(str(f) for f in side.get("figures") or [])) or "; ".join(
-                dict.fromkeys(r.figure for r in rows)),
-            interval=interval_text(_float(side.get("low")), _float(side.get("high")), None)
-            if "low" in side or "high" in side else "",
+            figures=figures,
+            interval="" if interval == figures else interval,
             sources=_sources(rows),
             outlets=", ".join(outlets) if len(outlets) <= OUTLETS_SHOWN else f"{len(outlets)} outlets",
             outlet_count=len(outlets),
@@ -1131,7 +1135,8 @@ def _timelines(
             ), row.published_iso))
         if not points:
             continue
-        outlets = sorted({p.outlet for p, _ in points})
+        # keys follow the order outlets first appear in, so A is the first to report
+        outlets = list(dict.fromkeys(p.outlet for p, _ in sorted(points, key=lambda pi: (pi[0].published, pi[0].outlet))))
         marks = timeline.markers(outlets)
         anchor = f"t-{slugs[measure]}"
         title = f"{measure.capitalize()} reported over time"
@@ -1541,7 +1546,9 @@ def _article_page(
         event_title=event_title,
         event_href=event_href,
         text_html=highlight_text(text, sentences=sentences, highlights=highlights),
-        counts=(("figures", len(claims)), ("quotes", len(quotes)), ("framing terms", len(framing))),
+        counts=tuple((n, one if n == 1 else many) for n, one, many in (
+            (len(claims), "figure", "figures"), (len(quotes), "quote", "quotes"),
+            (len(framing), "framing term", "framing terms"))),
         claims=tuple(rows),
     )
 
@@ -1588,9 +1595,12 @@ def highlight_text(
     for (kind, start, end), same in sorted(merged.items(), key=lambda kv: (_LEVELS[kv[0][0]], kv[0][1], -kv[0][2])):
         tag = "span" if kind == "quote" else "mark"
         label = "; ".join(dict.fromkeys(h.label for h in same if h.label))
-        anchor_id = next((h.anchor for h in same if h.anchor), "")
-        anchor = Markup(' id="{}"').format(anchor_id) if anchor_id else Markup()
-        first = Markup('<{} class="{}" title="{}" data-span="{}-{}"{}>').format(tag, kind, label, start, end, anchor)
+        anchors = list(dict.fromkeys(h.anchor for h in same if h.anchor))
+        anchor = Markup(' id="{}"').format(anchors[0]) if anchors else Markup()
+        # merged highlights keep every anchor: the extra ones as empty spans just before
+        extra = Markup("").join(Markup('<span class="anchor" id="{}"></span>').format(a) for a in anchors[1:])
+        first = extra + Markup('<{} class="{}" title="{}" data-span="{}-{}"{}>').format(
+            tag, kind, label, start, end, anchor)
         rest = Markup('<{} class="{}" title="{}" data-span="{}-{}">').format(tag, kind, label, start, end)
         for depth in range(_DEPTHS):
             if _insert(root, text, start, end, _LEVELS[kind] + depth * _STEP, first, rest,

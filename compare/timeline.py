@@ -26,7 +26,7 @@ SHAPE_NAMES = {
 WIDTH, HEIGHT = 760, 320
 LEFT, RIGHT, TOP, BOTTOM = 78, 24, 18, 52
 RADIUS = 5.5
-OPEN_WHISKER = 16  # pixels drawn for an open end ("more than 600")
+OPEN_WHISKER = 24  # pixels drawn for an open end ("more than 600")
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def time_ticks(lo: datetime, hi: datetime, *, most: int = 6) -> list[datetime]:
     step = next((s for s in _TICK_STEPS if span / s <= most), _TICK_STEPS[-1] * max(1, math.ceil(span / (_TICK_STEPS[-1] * most))))
     epoch = datetime(2000, 1, 1, tzinfo=lo.tzinfo)
     first = epoch + step * math.ceil((lo - epoch) / step)
-    ticks = []
+    ticks: list[datetime] = []
     t = first
     while t <= hi and len(ticks) <= most:
         ticks.append(t)
@@ -230,16 +230,15 @@ def chart_svg(points: Sequence[Point], marks: dict[str, Marker], *, chart_id: st
                 whiskers.append(Markup(
                     '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2"/>').format(
                     _num(x), _num(x), _num(py(p.low)), _num(py(p.high)), mark.colour))
-            elif p.low is not None and p.high is None:  # "more than": open upwards
+            elif (p.low is None) != (p.high is None):  # "more than" opens upwards, "fewer than" down
+                sign = -1 if p.high is None else 1
+                tip = y + sign * OPEN_WHISKER
                 whiskers.append(Markup(
-                    '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2" '
-                    'stroke-dasharray="3 2"/>').format(_num(x), _num(x), _num(y), _num(y - OPEN_WHISKER),
-                                                       mark.colour))
-            elif p.high is not None and p.low is None:  # "fewer than": open downwards
-                whiskers.append(Markup(
-                    '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2" '
-                    'stroke-dasharray="3 2"/>').format(_num(x), _num(x), _num(y), _num(y + OPEN_WHISKER),
-                                                       mark.colour))
+                    '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2" stroke-dasharray="3 2"/>'
+                    '<path d="M{} {} L{} {} L{} {}" fill="none" stroke="{}" stroke-width="2"/>').format(
+                    _num(x), _num(x), _num(y), _num(tip), mark.colour,
+                    _num(x - 4), _num(tip - sign * 5), _num(x), _num(tip), _num(x + 4), _num(tip - sign * 5),
+                    mark.colour))
             label = (f"{p.outlet} ({mark.key}): “{p.figure}” = {_fmt_value(p.value)}, "
                      f"published {p.published:%Y-%m-%d %H:%M}; cited: {p.source}")
             parts.append(Markup('<a href="{}"><g class="point"><title>{}</title>{}{}'

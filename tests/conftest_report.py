@@ -216,3 +216,104 @@ def markup_problems(html: str) -> list[str]:
     checker.feed(html)
     checker.close()
     return checker.problems + ([f"unclosed: {checker.stack}"] if checker.stack else [])
+
+
+QUAKE = "quake-2025"
+
+
+def feature_db() -> SampleDb:
+    """The sample events plus one with every section of an event page, and a run history.
+
+    Quake: a wire story (Wire 09:00) copied by Daily (12:00), a rising toll (600 -> at least
+    2,000 -> 2,100) from Times and Post the next day, naming and hedging differences, an
+    omission of the later toll, and one discrepancy resolved in an earlier run.
+    """
+    db = sample_db()
+    db.rows["events"].append({"id": QUAKE, "title": "Quake in the hills", "origin": "folder"})
+    day = datetime(2025, 3, 1, 9, 0)
+    db.article("q-wire", QUAKE, "Wire", [
+        ["Officials said 600 people died in the quake near Kiev.",
+         "Rescuers searched the rubble all night long."],
+    ], url="https://wire.example/q", title="600 dead in quake", published=day)
+    db.article("q-daily", QUAKE, "Daily", [
+        ["Officials said 600 people were killed in the quake near Kiev.",
+         "Rescuers reportedly searched the rubble all night."],
+    ], title="Quake kills 600", published=day.replace(hour=12))
+    db.article("q-times", QUAKE, "Times", [
+        ["At least 2,000 people died in the quake near Kyiv, the ministry said."],
+    ], title="Toll passes 2,000", published=day.replace(day=2, hour=10))
+    db.article("q-post", QUAKE, "Post", [
+        ["The toll rose to 2,100 near Kyiv, officials claimed."],
+    ], title="Toll at 2,100", published=day.replace(day=2, hour=18))
+    db.claim("qc1", "q-wire", 0, "600", value=600.0, low=600.0, high=600.0, measure="deaths",
+             speaker="Officials", reporting_verb="say")
+    db.claim("qc2", "q-daily", 0, "600", value=600.0, low=600.0, high=600.0, measure="deaths",
+             speaker="Officials", reporting_verb="say")
+    db.claim("qc3", "q-times", 0, "At least 2,000", value=2000.0, low=2000.0, qualifier="at_least",
+             measure="deaths", speaker="the ministry", reporting_verb="say")
+    db.claim("qc4", "q-post", 0, "2,100", value=2100.0, low=2100.0, high=2100.0, measure="deaths",
+             speaker="officials", reporting_verb="claim")
+    db.framing("qf1", "q-wire", "Kiev", "Kyiv")
+    db.framing("qf2", "q-times", "Kyiv", "Kyiv")
+    db.framing("qf3", "q-post", "Kyiv", "Kyiv")
+    db.framing("qf4", "q-daily", "reportedly", "reportedly")
+    db.rows["framing"][-1]["kind"] = "hedge"
+    db.framing("qf5", "q-post", "claimed", "claim")
+    db.rows["framing"][-1]["kind"] = "reporting_verb"
+    sides = [
+        {"claim_ids": ["qc1", "qc2"], "figures": ["600"], "low": 600.0, "high": 600.0,
+         "outlets": ["Daily", "Wire"], "speakers": ["Officials"]},
+        {"claim_ids": ["qc3", "qc4"], "figures": ["At least 2,000", "2,100"], "low": 2000.0, "high": 4000.0,
+         "outlets": ["Post", "Times"], "speakers": ["officials", "the ministry"]},
+    ]
+    db.discrepancy("q-update", QUAKE, "update", 0.5, measure="deaths", claim_ids=["qc1", "qc2", "qc3", "qc4"],
+                   article_ids=["q-wire", "q-daily", "q-times", "q-post"], first_seen_run=2,
+                   summary="The deaths figure changed over time: 600 became 2,100.", details={"sides": sides})
+    db.discrepancy("q-omit", QUAKE, "omission", 0.42, measure="deaths", claim_ids=["qc3", "qc4"],
+                   article_ids=["q-wire", "q-daily"], status="unchanged",
+                   summary="Wire and Daily leave out 2,100 deaths.",
+                   details={"carried_by": ["Post", "Times"], "missing_from": ["Daily", "Wire"],
+                            "figure": "2,100", "speaker": "officials"})
+    db.discrepancy("q-frame", QUAKE, "framing", 0.35, measure="naming", article_ids=["q-wire", "q-times", "q-post"],
+                   status="unchanged", summary="Outlets name Kyiv differently: Kyiv (Post and Times), Kiev (Wire).",
+                   details={"kind": "naming", "canonical": "Kyiv", "terms": {"Kiev": ["Wire"], "Kyiv": ["Post", "Times"]}})
+    db.discrepancy("q-wire-edit", QUAKE, "wire_copy_edit", 0.36, article_ids=["q-wire", "q-daily"],
+                   first_seen_run=2, summary="Daily runs the same story as Wire with 2 edits.",
+                   details={"original": "Wire", "copy": "Daily", "edits": [
+                       {"type": "edited", "from": "Officials said 600 people died in the quake near Kiev.",
+                        "to": "Officials said 600 people were killed in the quake near Kiev.",
+                        "diff": [["=", "Officials said 600 people"], ["-", "died"], ["+", "were killed"],
+                                 ["=", "in the quake near Kiev."]]},
+                       {"type": "cut", "from": "Rescuers searched the rubble all night long."},
+                       {"type": "added", "to": "Rescuers reportedly searched the rubble all night."}]})
+    db.discrepancy("q-gone", QUAKE, "number_conflict", 0.95, measure="injured", status="resolved",
+                   summary="An earlier disagreement on the injured, since resolved.")
+    return db
+
+
+def write_runs(path: Path, count: int) -> None:
+    """Record `count` finished runs in the database at `path` (run history for "new" marks)."""
+    con = store.connect(path)
+    try:
+        for i in range(1, count + 1):
+            con.execute("INSERT INTO runs (id, started, finished, command, status) VALUES "
+                        "(?, TIMESTAMP '2025-03-02 00:00:00' + to_hours(?), now(), 'run', 'ok')", [i, i])
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def feature_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of the feature database (with two runs recorded), rendered once per module."""
+    from compare import report
+    from compare.config import Settings
+
+    base = tmp_path_factory.mktemp("features")
+    path = feature_db().write(base / "features.duckdb")
+    write_runs(path, 2)
+    con = store.connect(path)
+    try:
+        report.run(con, Settings(out=base / "out"), generated_at=GENERATED)
+    finally:
+        con.close()
+    return base / "out"
