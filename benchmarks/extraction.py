@@ -79,13 +79,23 @@ def pin_floors(scores: dict[str, Any], *, allow_lower: bool) -> dict[str, float]
             if floors.get(key) != proposed:
                 changed[key] = proposed
             floors[key] = proposed
-    lines = ["# Quality floors of the labelled set (tests/eval/claims.jsonl); tests/test_evaluate.py",
-             "# fails when extraction scores fall below them. Raise them with",
-             "# `python benchmarks/extraction.py --pin-floors`; lowering needs --allow-lower.",
-             "", "[labelled_set]"]
-    lines += [f"{k} = {v}" for k, v in sorted(floors.items())]
-    FLOORS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_floors({"labelled_set": floors})
     return changed
+
+
+def write_floors(sections: dict[str, dict[str, float]]) -> None:
+    """Update sections of tests/eval/floors.toml, keeping the others as they are."""
+    import tomllib
+
+    data = tomllib.loads(FLOORS.read_text(encoding="utf-8")) if FLOORS.exists() else {}
+    data.update(sections)
+    lines = ["# Quality floors pinned in CI; tests/test_evaluate.py fails when a score falls below one.",
+             "# [labelled_set]: extraction on tests/eval/claims.jsonl (benchmarks/extraction.py --pin-floors).",
+             "# [discrepancies]: matching on tests/eval/discrepancies/ (benchmarks/matching.py --pin-floors).",
+             "# Pinning only raises floors; lowering one needs --allow-lower."]
+    for name in sorted(data):
+        lines += ["", f"[{name}]"] + [f"{k} = {v}" for k, v in sorted(data[name].items())]
+    FLOORS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main() -> int:

@@ -16,6 +16,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from compare.evaluate import DISCREPANCY_KINDS, score_discrepancies  # noqa: E402
 from compare.nlp import build_pipeline  # noqa: E402
@@ -35,9 +36,9 @@ def pin_floors(scores: dict[str, Any], *, allow_lower: bool) -> None:
             proposed = round(max(0.0, scores[kind][metric] - FLOOR_MARGIN), 3)
             if key not in floors or proposed > floors[key] or allow_lower:
                 floors[key] = proposed
-    head = text.split("\n[discrepancies]")[0].rstrip()
-    body = "\n".join(f"{k} = {v}" for k, v in sorted(floors.items()))
-    FLOORS.write_text(f"{head}\n\n[discrepancies]\n{body}\n", encoding="utf-8")
+    from extraction import write_floors
+
+    write_floors({"discrepancies": floors})
 
 
 def main() -> int:

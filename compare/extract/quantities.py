@@ -99,7 +99,12 @@ class QuantityClaims:
             return None  # "Sarah Pickford, 29, from Leeds"
         noun = _counted_head(root, span)
         if noun is not None and fig.start <= noun.idx < fig.end:
-            noun = None  # "$2bn", "5%": the unit is part of the figure, not what it counts
+            # "a pay offer of 4.5%": the unit is part of the figure; what it counts hangs off the unit
+            unit = noun
+            noun = _counted_head(unit, doc[min(span.start, unit.i):max(span.end, unit.i + 1)])
+            if noun is not None and fig.start <= noun.idx < fig.end:
+                noun = None
+            root = unit
         if _is_bare_year(fig, noun) or _is_label(fig, span, self._measure_nouns):
             return None
         if noun is not None and noun.tag_ == "NNP" and noun.pos_ == "PROPN" and fig.value is not None \
