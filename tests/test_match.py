@@ -156,7 +156,7 @@ def test_match_summary_and_severity_are_filled() -> None:
 def test_match_run_keeps_history_across_runs(tmp_path: Path) -> None:
     con = store.connect(tmp_path / "m.duckdb")
     con.execute("INSERT INTO events VALUES ('e', 'E', 'folder')")
-    for art, outlet, day in (("a1", "Wire", FRI), ("a2", "Tabloid", FRI)):
+    for art, outlet, day in (("a1", "Wire", FRI), ("a2", "Tabloid", FRI), ("a3", "Post", FRI)):
         con.execute("INSERT INTO articles (id, event_id, outlet, published, text) VALUES (?, 'e', ?, ?, 'x')", [art, outlet, day])
     rows = [claim("c1", "a1", "Wire", "1,500", 1500, 1500, speaker="NIS"),
             claim("c2", "a2", "Tabloid", "12,000", 12000, 12000, speaker="NIS")]
@@ -164,11 +164,18 @@ def test_match_run_keeps_history_across_runs(tmp_path: Path) -> None:
     settings = Settings(db=tmp_path / "m.duckdb")
     match.run(con, settings, run_id=1)
     first = con.execute("SELECT id, first_seen_run, status FROM discrepancies").fetchall()
-    match.run(con, settings, run_id=2)
-    second = con.execute("SELECT id, first_seen_run, status FROM discrepancies").fetchall()
     assert [r[2] for r in first] == ["new"] and first[0][1] == 1
-    assert second == [(first[0][0], 1, "unchanged")]
-    con.execute("DELETE FROM claims WHERE id = 'c2'")
+    # a rerun on unchanged claims matches nothing again and changes nothing
+    again = match.run(con, settings, run_id=2)
+    assert again.counts["unchanged_events"] == 1 and again.touched == []
+    assert con.execute("SELECT id, first_seen_run, status FROM discrepancies").fetchall() == first
+    # a new figure changes the event: the old discrepancy is unchanged, the new one is new
+    store.insert_frame(con, "claims", store.to_frame("claims", [
+        claim("c3", "a3", "Post", "40,000", 40000, 40000, speaker="NIS")]))
     match.run(con, settings, run_id=3)
-    assert con.execute("SELECT status FROM discrepancies").fetchall() == [("resolved",)]
+    statuses = dict(con.execute("SELECT id, status FROM discrepancies").fetchall())
+    assert statuses[first[0][0]] == "unchanged" and sorted(statuses.values()).count("new") >= 1
+    con.execute("DELETE FROM claims WHERE id IN ('c2', 'c3')")
+    match.run(con, settings, run_id=4)
+    assert set(dict(con.execute("SELECT id, status FROM discrepancies").fetchall()).values()) == {"resolved"}
     con.close()

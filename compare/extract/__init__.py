@@ -205,16 +205,26 @@ def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, nlp: Language | N
         _run_dask(con, settings, todo, key, totals)
         return StageResult("extract", totals)
     nlp = nlp or build_pipeline(settings.model, lexicon_files=settings.extra_lexicons)
+    # one nlp.pipe over everything pending (worker processes start once), written in chunks
+    # as the rows stream back, so a kill loses at most one chunk and no Doc is kept
     chunk = max(settings.batch_size * settings.worker_count() * 4, 64)
-    for offset in range(0, len(todo), chunk):
-        part = todo[offset:offset + chunk]
-        batch = []
-        for (article_id, text), rows in zip(part, process(nlp, [t for _, t in part], batch_size=settings.batch_size, workers=settings.worker_count())):
-            batch.append((article_id, with_ids(article_id, rows)))
-        written = write_batch(con, batch, [text_key(key, text) for _, text in part])
+    texts = dict(todo)
+    batch: list[tuple[str, dict[str, list[dict[str, Any]]]]] = []
+
+    def flush() -> None:
+        written = write_batch(con, batch, [text_key(key, texts[a]) for a, _ in batch])
         totals["articles"] += len(batch)
         for table, n in written.items():
             totals[table] = totals.get(table, 0) + n
+        batch.clear()
+
+    stream = process(nlp, [t for _, t in todo], batch_size=settings.batch_size, workers=settings.worker_count())
+    for (article_id, _), rows in zip(todo, stream):
+        batch.append((article_id, with_ids(article_id, rows)))
+        if len(batch) >= chunk:
+            flush()
+    if batch:
+        flush()
     return StageResult("extract", totals)
 
 

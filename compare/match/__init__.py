@@ -91,22 +91,22 @@ def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, run_id: int | Non
     event_ids = events if events is not None else [r[0] for r in con.execute("SELECT id FROM events ORDER BY id").fetchall()]
     counts: dict[str, int] = {"events": 0, "discrepancies": 0, "unchanged_events": 0}
     fingerprints = _fingerprints(con, settings)
+    touched: list[str] = []
     stored = dict(con.execute("SELECT event_id, fingerprint FROM event_state").fetchall())
     for event_id in event_ids:
         if stored.get(event_id) == fingerprints.get(event_id):
-            # same articles, extraction and settings: nothing to re-match; what was new last
-            # run is now simply unchanged
-            with store.transaction(con):
-                con.execute("UPDATE discrepancies SET status = 'unchanged' WHERE event_id = ? AND status = 'new'", [event_id])
+            # same articles, extraction and settings: nothing to re-match and nothing changes;
+            # statuses keep describing the last run that changed this event
             counts["unchanged_events"] += 1
             continue
         rows = event_discrepancies(con, event_id, settings)
         _write(con, event_id, rows, run_id, fingerprints.get(event_id))
+        touched.append(event_id)
         counts["events"] += 1
         counts["discrepancies"] += len(rows)
         for row in rows:
             counts[row["kind"]] = counts.get(row["kind"], 0) + 1
-    return StageResult("match", counts)
+    return StageResult("match", counts, touched=touched)
 
 
 def _fingerprints(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, str]:

@@ -80,8 +80,21 @@ def _rounding(value: float) -> float:
 _STOP = {"the", "of", "a", "an", "and", "in", "for", "on", "to", "'s", "s", "mr", "ms", "mrs", "dr"}
 
 
+_NORMALISED: dict[tuple[int, str], str] = {}
+
+
 def normalise_speaker(text: str, lex: Lexicons) -> str:
-    """A speaker in comparable form: lower case, synonyms and capitals replaced."""
+    """A speaker in comparable form: lower case, synonyms and capitals replaced (memoised)."""
+    key = (id(lex), text)
+    found = _NORMALISED.get(key)
+    if found is None:
+        if len(_NORMALISED) > 50_000:
+            _NORMALISED.clear()
+        found = _NORMALISED[key] = _normalise_speaker(text, lex)
+    return found
+
+
+def _normalise_speaker(text: str, lex: Lexicons) -> str:
     out = " " + " ".join(text.replace("’", "'").replace("'s ", " ").split()) + " "
     for name, country in lex.capitals.items():
         out = re.sub(rf"(?<= ){re.escape(name)}(?= )", country, out)
