@@ -70,6 +70,36 @@ def _finish(result: StageResult, message: str | None = None) -> None:
     raise typer.Exit(1 if result.failures else 0)
 
 
+class _Progress:
+    """A rich progress bar on stderr for extraction, only when stderr is a terminal."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.bar: Any = None
+        self.task: Any = None
+        self.enabled = not quiet and sys.stderr.isatty()
+
+    def __enter__(self) -> "_Progress":
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+            self.bar = Progress("extracting", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                console=Console(stderr=True), transient=True)
+            self.bar.__enter__()
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            return
+        if self.task is None:
+            self.task = self.bar.add_task("extract", total=total)
+        self.bar.update(self.task, completed=done)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
 def _check_inputs(inputs: list[Path]) -> None:
     missing = [str(p) for p in inputs if str(p) != "-" and not p.exists()]
     if missing:
@@ -87,7 +117,8 @@ def run_cli(inputs: InputsArg, db: DbOpt = None, out: OutOpt = None,
         _check_inputs(inputs)
         settings = _settings(config, db=db, out=out, workers=workers, model=model, executor=executor,
                              scheduler=scheduler, since=since)
-        result = pipeline.run(inputs, settings)
+        with _Progress(quiet) as progress:
+            result = pipeline.run(inputs, settings, progress=progress)
     except CompareError as exc:
         _fail(exc)
         return
@@ -115,8 +146,9 @@ def extract_cli(db: DbOpt = None, workers: WorkersOpt = None, config: ConfigOpt 
     """Extract claims, quotes and framing terms from new or changed articles."""
     _logging(quiet, verbose)
     try:
-        result = pipeline.stage("extract", _settings(config, db=db, workers=workers, model=model,
-                                                     executor=executor, scheduler=scheduler))
+        with _Progress(quiet) as progress:
+            result = pipeline.stage("extract", _settings(config, db=db, workers=workers, model=model,
+                                                         executor=executor, scheduler=scheduler), progress=progress)
     except CompareError as exc:
         _fail(exc)
         return

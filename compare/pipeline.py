@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import events, ingest, match, report, store
 from . import extract as extract_stage
@@ -28,8 +28,12 @@ def _settings_json(settings: Settings) -> str:
                        for k, v in asdict(settings).items()}, sort_keys=True)
 
 
-def run(inputs: list[Path], settings: Settings, *, generated_at: datetime | None = None) -> StageResult:
-    """Run every stage over `inputs`, recording the run in the `runs` table."""
+def run(inputs: list[Path], settings: Settings, *, generated_at: datetime | None = None,
+        progress: Callable[[int, int], None] | None = None) -> StageResult:
+    """Run every stage over `inputs`, recording the run in the `runs` table.
+
+    `progress(done, total)` reports extraction, the long stage, as it goes.
+    """
     con = store.connect(settings.db, timeout=settings.lock_timeout)
     try:
         run_id = store.start_run(con, command="run", inputs=[str(p) for p in inputs],
@@ -38,11 +42,14 @@ def run(inputs: list[Path], settings: Settings, *, generated_at: datetime | None
         status = "failed"
         try:
             result = result.merge(ingest.run(con, settings, inputs=inputs, run_id=run_id))
-            result = result.merge(extract_stage.run(con, settings))
+            result = result.merge(extract_stage.run(con, settings, progress=progress))
             # grouping a flat dump into events reads the entities and figures just extracted
             result = result.merge(events.run(con, settings))
-            result = result.merge(match.run(con, settings, run_id=run_id))
-            result = result.merge(report.run(con, settings, generated_at=generated_at or now()))
+            matched = match.run(con, settings, run_id=run_id)
+            result = result.merge(matched)
+            # pages are rendered again only for events whose discrepancies changed
+            result = result.merge(report.run(con, settings, generated_at=generated_at or now(),
+                                             events_changed=set(matched.touched)))
             status = "partial" if result.failures else "ok"
         finally:
             store.finish_run(con, run_id, status=status, counts=json.dumps(result.counts, sort_keys=True))
@@ -52,7 +59,8 @@ def run(inputs: list[Path], settings: Settings, *, generated_at: datetime | None
         con.close()
 
 
-def stage(name: str, settings: Settings, *, inputs: list[Path] | None = None, generated_at: datetime | None = None) -> StageResult:
+def stage(name: str, settings: Settings, *, inputs: list[Path] | None = None, generated_at: datetime | None = None,
+          progress: Callable[[int, int], None] | None = None) -> StageResult:
     """Run one stage (ingest, extract, match or report) over the database."""
     con = store.connect(settings.db, timeout=settings.lock_timeout)
     try:
@@ -65,7 +73,7 @@ def stage(name: str, settings: Settings, *, inputs: list[Path] | None = None, ge
                              counts=json.dumps(result.counts, sort_keys=True))
             return result
         if name == "extract":
-            return extract_stage.run(con, settings)
+            return extract_stage.run(con, settings, progress=progress)
         if name == "match":
             latest = con.execute("SELECT max(id) FROM runs").fetchall()[0][0]
             return match.run(con, settings, run_id=latest)

@@ -186,3 +186,23 @@ def test_cli_python_dash_m_and_help_work() -> None:
     assert result.returncode == 0
     for command in ("run", "ingest", "extract", "match", "report", "claims", "export"):
         assert command in result.stdout
+
+
+def test_cli_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
+    from compare.cli import _Progress
+
+    # under pytest stderr is not a terminal: no bar is drawn, calls are harmless
+    with _Progress(quiet=False) as progress:
+        progress(1, 10)
+        assert progress.bar is None
+    assert _Progress(quiet=True).enabled is False
+
+
+def test_cli_extract_reports_progress_as_it_writes(tmp_path: Path) -> None:
+    from compare import pipeline
+    from compare.config import Settings
+
+    calls: list[tuple[int, int]] = []
+    settings = Settings(db=tmp_path / "p.duckdb", out=tmp_path / "r", workers=1, batch_size=2)
+    pipeline.run([SEEDS / "morocco-earthquake"], settings, progress=lambda d, t: calls.append((d, t)))
+    assert calls and calls[-1] == (5, 5)

@@ -132,3 +132,39 @@ def test_events_pairwise_scores() -> None:
     assert events.pairwise_scores({"a": "x", "b": "x", "c": "y", "d": "y"}, truth)["f1"] == 1.0
     split = events.pairwise_scores({"a": "x", "b": "z", "c": "y", "d": "y"}, truth)
     assert split["precision"] == 1.0 and split["recall"] == 0.5
+
+
+GROUPING_FLOOR_F1 = 0.95  # pinned: pairwise F1 of grouping the labelled mix below (measured 0.99-1.0)
+
+
+@pytest.mark.slow
+def test_events_grouping_of_a_labelled_mix_meets_the_floor(tmp_path: Path) -> None:
+    """Seed-style events shuffled into one flat folder come back out as their events."""
+    import shutil
+
+    from compare import pipeline
+
+    root = Path(__file__).resolve().parent.parent
+    dump = tmp_path / "night"
+    dump.mkdir()
+    truth: dict[str, str] = {}
+    groups = [*sorted((root / "seeds").iterdir()), *sorted((root / "tests" / "eval" / "discrepancies").iterdir())]
+    for group in (g for g in groups if g.is_dir()):
+        # the seeds and the labelled groups cover two of the same real events
+        label = group.name.removesuffix("-oct2024").removesuffix("-sept2023")
+        for article in sorted(group.iterdir()):
+            if article.name == "expected.json" or article.suffix not in (".txt", ".json", ".html", ".md"):
+                continue
+            target = dump / f"{group.name}__{article.name}"
+            shutil.copy(article, target)
+            truth[str(target)] = label
+    settings = Settings(db=tmp_path / "mix.duckdb", out=tmp_path / "r", workers=1)
+    pipeline.run([dump], settings)
+    con = duckdb.connect(str(settings.db), read_only=True)
+    try:
+        predicted = dict(con.execute("SELECT path, event_id FROM articles").fetchall())
+    finally:
+        con.close()
+    assert len(predicted) == len(truth) >= 50
+    scores = events.pairwise_scores(predicted, truth)
+    assert scores["f1"] >= GROUPING_FLOOR_F1, scores

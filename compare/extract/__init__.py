@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import duckdb
 from spacy.language import Language
@@ -188,8 +188,12 @@ def _run_dask(con: duckdb.DuckDBPyConnection, settings: Settings, todo: list[tup
             cluster.close()
 
 
-def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, nlp: Language | None = None) -> StageResult:
-    """Extract every new or changed article; rerunning on unchanged articles does nothing."""
+def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, nlp: Language | None = None,
+        progress: Callable[[int, int], None] | None = None) -> StageResult:
+    """Extract every new or changed article; rerunning on unchanged articles does nothing.
+
+    `progress(done, total)` is called as articles are written (the CLI draws a bar with it).
+    """
     key = extractor_key(settings)
     todo = pending(con, key)
     # drop the rows of articles that no longer exist
@@ -217,6 +221,8 @@ def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, nlp: Language | N
         for table, n in written.items():
             totals[table] = totals.get(table, 0) + n
         batch.clear()
+        if progress is not None:
+            progress(totals["articles"], len(todo))
 
     stream = process(nlp, [t for _, t in todo], batch_size=settings.batch_size, workers=settings.worker_count())
     for (article_id, _), rows in zip(todo, stream):
