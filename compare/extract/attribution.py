@@ -136,6 +136,9 @@ class ClaimAttribution:
                            for p in prep.children if p.dep_ == "pobj" and p.pos_ in ("PROPN", "NOUN")), None)
             if issuer is not None:
                 return self._phrase(issuer, memory)
+            if not any(c.pos_ == "PROPN" for c in head.subtree):
+                # "according to the latest figures": a document with no issuer names no source
+                return memory.last_source() if head.lower_ in ("statement", "report", "bulletin") else None
         tokens = [t for t in head.subtree if not _in_clause_modifier(t, head)]
         while tokens and (tokens[0].dep_ in ("det", "punct", "cc") or tokens[0].is_space):
             tokens = tokens[1:]
@@ -390,6 +393,10 @@ class Memory:
             self.entries.remove(who)
         self.entries.append(who)
         del self.entries[:-30]
+
+    def last_source(self) -> str | None:
+        """The most recent source that is not a person mentioned in passing."""
+        return next((e for e in reversed(self.entries) if e not in self.persons), None)
 
     def is_person(self, who: str) -> bool:
         """True for people: mentioned as a person, or named with a title ('Mr', 'minister')."""
