@@ -19,6 +19,7 @@ import duckdb
 
 from . import store
 from .config import Settings
+from .groups import DisjointSet
 from .ingest import slugify
 from .records import StageResult
 
@@ -90,28 +91,19 @@ def group(docs: list[Doc], *, threshold: float = LINK_THRESHOLD) -> list[list[Do
         for f in d.features:
             if 2 <= df[f] <= cap:
                 index.setdefault(f, []).append(i)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    linked = DisjointSet(range(n))
     seen: set[tuple[int, int]] = set()
     for members in index.values():
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
                 i, j = members[x], members[y]
-                if (i, j) in seen or find(i) == find(j):
+                if (i, j) in seen or linked.same(i, j):
                     continue
                 seen.add((i, j))
                 if similarity(docs[i], docs[j], idf, rare_idf) >= threshold:
-                    parent[find(j)] = find(i)
-    groups: dict[int, list[Doc]] = {}
-    for i, d in enumerate(docs):
-        groups.setdefault(find(i), []).append(d)
-    return sorted(groups.values(), key=lambda g: min(d.id for d in g))
+                    linked.union(i, j)
+    groups = [[docs[i] for i in members] for members in linked.groups()]
+    return sorted(groups, key=lambda g: min(d.id for d in g))
 
 
 def similarity(a: Doc, b: Doc, idf: dict[str, float], rare_idf: float = math.log(9)) -> float:

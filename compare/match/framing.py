@@ -8,6 +8,7 @@ from typing import Any
 
 import polars as pl
 
+from ..groups import DisjointSet
 from ..lexicons import Lexicons
 from .common import discrepancy, outlet_list, verb
 
@@ -110,13 +111,7 @@ def spelling_variants(event_id: str, entities: pl.DataFrame, lex: Lexicons) -> l
                 used.setdefault(word, set()).add(r["outlet"])
                 ids.setdefault(word, set()).add(r["article_id"])
     names = sorted(used)
-    parent = {n: n for n in names}
-
-    def find(n: str) -> str:
-        while parent[n] != n:
-            n = parent[n]
-        return n
-
+    linked = DisjointSet(names)
     for i, a in enumerate(names):
         for b in names[i + 1:]:
             if a[0] != b[0] or abs(len(a) - len(b)) > 2 or (a in lex.naming and b in lex.naming):
@@ -124,12 +119,9 @@ def spelling_variants(event_id: str, entities: pl.DataFrame, lex: Lexicons) -> l
             if b == a + "s" or a == b + "s" or b.startswith(a + "'") or a.startswith(b + "'"):
                 continue  # plurals and possessives are not spellings
             if fuzz.ratio(a, b) >= 80 and used[a] != used[b]:
-                parent[find(b)] = find(a)
-    groups: dict[str, list[str]] = {}
-    for n in names:
-        groups.setdefault(find(n), []).append(n)
+                linked.union(a, b)
     out = []
-    for members in groups.values():
+    for members in linked.groups():
         if len(members) < 2:
             continue
         terms = {m: sorted(used[m]) for m in members}

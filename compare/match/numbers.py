@@ -18,6 +18,7 @@ import duckdb
 import polars as pl
 from rapidfuzz import fuzz
 
+from ..groups import DisjointSet
 from ..lexicons import Lexicons, load_lexicons
 from .common import discrepancy
 
@@ -159,14 +160,7 @@ def align(frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> list[list
     frame = frame.unique(subset=["article_id", "measure", "unit", "low", "high", "speaker"], keep="first", maintain_order=True)
     for _, block in frame.group_by(["measure", "unit"], maintain_order=True):
         rows = block.to_dicts()
-        parent = list(range(len(rows)))
-
-        def find(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
+        linked = DisjointSet(range(len(rows)))
         # within a block, claims join when their predicates share a class, or when neither
         # names one and what they count reads alike
         by_class: dict[str, list[int]] = {}
@@ -179,16 +173,14 @@ def align(frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> list[list
                 by_class.setdefault(name, []).append(i)
         for members in by_class.values():
             for j in members[1:]:
-                parent[find(j)] = find(members[0])
+                linked.union(members[0], j)
         for i in loose:
             for j in range(len(rows)):
                 if i != j and fuzz.token_set_ratio(rows[i]["counted"] or "", rows[j]["counted"] or "") >= similarity and rows[i]["counted"]:
-                    parent[find(i)] = find(j)
+                    linked.union(j, i)
                     break
-        components: dict[int, list[dict[str, Any]]] = {}
-        for i, row in enumerate(rows):
-            components.setdefault(find(i), []).append(row)
-        groups.extend(c for c in components.values() if len({r["article_id"] for r in c}) >= 2)
+        components = [[rows[i] for i in members] for members in linked.groups()]
+        groups.extend(c for c in components if len({r["article_id"] for r in c}) >= 2)
     return groups
 
 
@@ -353,23 +345,12 @@ def claim_groups(frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> li
 
 def _update_chains(event_id: str, measure: str, sides: list[Side], pairs: list[tuple[int, int]]) -> list[dict[str, Any]]:
     """One update per figure that changed over time, with every step in publication order."""
-    parent = list(range(len(sides)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            i = parent[i]
-        return i
-
+    linked = DisjointSet(sorted({k for pair in pairs for k in pair}))
     for i, j in pairs:
-        parent[find(j)] = find(i)
-    chains: dict[int, list[Side]] = {}
-    for i, j in pairs:
-        for k in (i, j):
-            chain = chains.setdefault(find(k), [])
-            if sides[k] not in chain:
-                chain.append(sides[k])
+        linked.union(i, j)
     out = []
-    for chain in chains.values():
+    for members in linked.groups():
+        chain = [sides[k] for k in members]
         chain.sort(key=lambda s: (min((t for _, t in s.timeline), default=datetime.max), s.low))
         steps = [f"{s.texts[0]} ({_outlets(s)}{', ' + min(t for _, t in s.timeline).strftime('%-d %b') if s.timeline else ''})"
                  for s in chain]

@@ -7,6 +7,7 @@ from typing import Any
 import polars as pl
 from rapidfuzz import fuzz, process
 
+from ..groups import DisjointSet
 from .common import discrepancy, outlet_list, word_diff, words
 
 SIMILARITY = 70.0  # quotes this alike (rapidfuzz ratio on their words) are the same quote
@@ -20,23 +21,13 @@ def quote_variants(event_id: str, quotes: pl.DataFrame) -> list[dict[str, Any]]:
     texts = [" ".join(words(r["text"])) for r in rows]
     # one vectorised comparison of every quote with every other, cut at the similarity floor
     scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=SIMILARITY, workers=1)
-    parent = list(range(len(rows)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    linked = DisjointSet(range(len(rows)))
     for i in range(len(rows)):
         for j in range(i + 1, len(rows)):
             if scores[i][j] and rows[i]["article_id"] != rows[j]["article_id"] and _speakers_agree(rows[i], rows[j]):
-                parent[find(j)] = find(i)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(rows)):
-        groups.setdefault(find(i), []).append(i)
+                linked.union(i, j)
     out = []
-    for members in groups.values():
+    for members in linked.groups():
         wordings: dict[str, list[int]] = {}
         for i in members:
             wordings.setdefault(texts[i], []).append(i)

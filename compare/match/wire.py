@@ -6,6 +6,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from ..groups import DisjointSet
 from .common import discrepancy, word_diff, words
 
 SENTENCE_MATCH = 80.0  # sentences this alike are the same sentence, edited or not
@@ -30,20 +31,11 @@ def wire_groups(articles: list[dict[str, Any]]) -> tuple[list[list[str]], list[d
             if len(matched) < COPY_OVERLAP * min(len(norm[i]), len(norm[j])) or len(matched) < 3:
                 continue
             pairs.append({"a": i, "b": j, "matched": matched})
-    parent = list(range(n))
-
-    def find(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
+    linked = DisjointSet(range(n))
     for p in pairs:
-        parent[find(p["b"])] = find(p["a"])
-    groups: dict[int, list[str]] = {}
-    for k in range(n):
-        groups.setdefault(find(k), []).append(articles[k]["id"])
-    return [g for g in groups.values() if len(g) > 1], pairs
+        linked.union(p["a"], p["b"])
+    groups = [[articles[k]["id"] for k in members] for members in linked.groups()]
+    return [g for g in groups if len(g) > 1], pairs
 
 
 def wire_discrepancies(event_id: str, articles: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, str]]:
