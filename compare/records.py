@@ -38,10 +38,12 @@ class StageResult:
     stage: str
     counts: dict[str, int] = field(default_factory=dict)
     failures: list[InputFailure] = field(default_factory=list)
+    touched: list[str] = field(default_factory=list)  # events whose outputs changed
 
     def merge(self, other: "StageResult") -> "StageResult":
         """Combine two results into one (counts summed, failures concatenated)."""
         counts = dict(self.counts)
         for key, value in other.counts.items():
             counts[key] = counts.get(key, 0) + value
-        return StageResult(f"{self.stage}+{other.stage}", counts, self.failures + other.failures)
+        touched = sorted(set(self.touched) | set(other.touched))
+        return StageResult(f"{self.stage}+{other.stage}", counts, self.failures + other.failures, touched)

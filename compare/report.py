@@ -436,9 +436,14 @@ class Highlight:
 
 
 def run(
-    con: duckdb.DuckDBPyConnection, settings: Settings, *, generated_at: datetime | None = None
+    con: duckdb.DuckDBPyConnection, settings: Settings, *, generated_at: datetime | None = None,
+    events_changed: set[str] | None = None,
 ) -> StageResult:
-    """Render the index pages, event and article pages and discrepancies.json into settings.out."""
+    """Render the index pages, event and article pages and discrepancies.json into settings.out.
+
+    With `events_changed`, only those events' pages (and pages missing from the folder) are
+    rendered again; the index pages and discrepancies.json always are.
+    """
     generated = generated_at or datetime.now(timezone.utc)
     stamp = generated.isoformat(timespec="seconds")
     out = Path(settings.out)
@@ -474,18 +479,25 @@ def run(
             page=_index_page(con, rows, stamp, history=history, sort=sort)))
         pages += 1
     for event in events:
+        if events_changed is not None and event["id"] not in events_changed and (out / event_links[event["id"]][1]).exists():
+            continue  # nothing changed for this event since its page was written
         page = _event_page(
             con, event["id"], event_links[event["id"]][0], by_event.get(event["id"], []), arts,
             framing_slugs, stamp, history=history, lex=lex,
         )
         _write(out, event_links[event["id"]][1], env.get_template("event.html").render(page=page))
         pages += 1
-    for art in sorted(arts.values(), key=lambda a: a.id):
+    # article pages: those of the events this run changed, and any page not written yet
+    to_render = [a for a in sorted(arts.values(), key=lambda a: a.id)
+                 if events_changed is None or a.event_id in events_changed or not (out / a.href).exists()]
+    data = _prefetch(con, (a.id for a in to_render))
+    for art in to_render:
         title, href = event_links.get(art.event_id or "", ("", "index.html"))
-        page_a = _article_page(con, art, title, href, framing_slugs, stamp)
+        page_a = _article_page(data, art, title, href, framing_slugs, stamp)
         _write(out, art.href, env.get_template("article.html").render(page=page_a))
         pages += 1
-    _write(out, "discrepancies.json", dump_json(build_json(con, generated_at=generated)))
+    if events_changed is None or events_changed or not (out / "discrepancies.json").exists():
+        _write(out, "discrepancies.json", dump_json(build_json(con, generated_at=generated)))
     return StageResult("report", counts={"pages": pages, "events": len(events)})
 
 
@@ -1490,37 +1502,60 @@ def _edit_item(edit: dict[str, Any]) -> DetailItem:
 # ---------------------------------------------------------------- article pages
 
 
+@dataclass
+class _ArticleRows:
+    """Everything the article pages show, read in one query per table, grouped by article."""
+
+    texts: dict[str, str]
+    sentences: dict[str, list[tuple[int, int, int]]]
+    claims: dict[str, list[dict[str, Any]]]
+    quotes: dict[str, list[dict[str, Any]]]
+    framing: dict[str, list[dict[str, Any]]]
+
+
+def _prefetch(con: duckdb.DuckDBPyConnection, article_ids: Iterable[str]) -> _ArticleRows:
+    import polars as pl
+
+    ids = pl.DataFrame({"id": sorted(set(article_ids))}, schema={"id": pl.Utf8()})
+    con.register("_page_ids", ids.to_arrow())
+    try:
+        def grouped(sql: str) -> dict[str, list[dict[str, Any]]]:
+            out: dict[str, list[dict[str, Any]]] = {}
+            for row in query_dicts(con, sql):
+                out.setdefault(row["article_id"], []).append(row)
+            return out
+
+        texts = {r[0]: r[1] or "" for r in con.execute(
+            "SELECT id, text FROM articles WHERE id IN (SELECT id FROM _page_ids)").fetchall()}
+        sentences: dict[str, list[tuple[int, int, int]]] = {}
+        for article_id, index, start, end in con.execute(
+                'SELECT article_id, sentence_index, start, "end" FROM sentences WHERE article_id IN '
+                "(SELECT id FROM _page_ids) ORDER BY article_id, sentence_index, start").fetchall():
+            sentences.setdefault(article_id, []).append((index, start, end))
+        claims = grouped(
+            """SELECT c.*, s.start AS sentence_start FROM claims c
+               LEFT JOIN sentences s ON s.article_id = c.article_id AND s.sentence_index = c.sentence_index
+               WHERE c.article_id IN (SELECT id FROM _page_ids) ORDER BY c.article_id, c.start, c.id""")
+        quotes = grouped("SELECT * FROM quotes WHERE article_id IN (SELECT id FROM _page_ids) ORDER BY article_id, start, id")
+        framing = grouped("SELECT * FROM framing WHERE article_id IN (SELECT id FROM _page_ids) ORDER BY article_id, start, id")
+    finally:
+        con.unregister("_page_ids")
+    return _ArticleRows(texts, sentences, claims, quotes, framing)
+
+
 def _article_page(
-    con: duckdb.DuckDBPyConnection,
+    data: _ArticleRows,
     art: _Article,
     event_title: str,
     event_href: str,
     framing_slugs: dict[str, str],
     stamp: str,
 ) -> ArticlePage:
-    found = con.execute("SELECT text FROM articles WHERE id = ?", [art.id]).fetchall()
-    text = (found[0][0] if found else None) or ""
-    sentences = [
-        (r["sentence_index"], r["start"], r["end"])
-        for r in query_dicts(
-            con,
-            'SELECT sentence_index, start, "end" FROM sentences WHERE article_id = ? '
-            "ORDER BY sentence_index, start",
-            [art.id],
-        )
-    ]
-    claims = query_dicts(
-        con,
-        """SELECT c.*, s.start AS sentence_start FROM claims c
-           LEFT JOIN sentences s
-             ON s.article_id = c.article_id AND s.sentence_index = c.sentence_index
-           WHERE c.article_id = ? ORDER BY c.start, c.id""",
-        [art.id],
-    )
-    quotes = query_dicts(con, "SELECT * FROM quotes WHERE article_id = ? ORDER BY start, id", [art.id])
-    framing = query_dicts(
-        con, "SELECT * FROM framing WHERE article_id = ? ORDER BY start, id", [art.id]
-    )
+    text = data.texts.get(art.id, "")
+    sentences = data.sentences.get(art.id, [])
+    claims = data.claims.get(art.id, [])
+    quotes = data.quotes.get(art.id, [])
+    framing = data.framing.get(art.id, [])
     rows = [_claim_row(c, art) for c in claims]
     highlights = [
         *(Highlight(q["start"], q["end"], "quote", f"quote: {q['speaker'] or 'unattributed'}")
