@@ -30,6 +30,16 @@ HTML_FIELDS = ("html", "raw_html")
 OUTLET_FIELDS = ("outlet", "source", "source_domain", "sitename", "hostname")
 PUBLISHED_FIELDS = ("published", "date_publish", "date")
 MIN_WORDS = 20  # an article shorter than this after cleaning is not an article
+MIN_ENGLISH_SHARE = 0.12  # English prose is about a third function words; other languages a few percent
+_ENGLISH_WORDS = frozenset("""the of and to in a is that for on was with said as at by from it he his
+are be has have had were not but an which this their they its who after been would will also more
+than about into over there when up out one two we our or all new could other some what so""".split())
+
+
+def english_share(text: str) -> float:
+    """The share of words that are common English function words (0 for an empty text)."""
+    words = re.findall(r"[a-zà-öø-ÿ']+", text.lower())
+    return sum(w in _ENGLISH_WORDS for w in words) / len(words) if words else 0.0
 
 _TERMINAL = tuple('.!?"”’…:»')
 _MONTHS = {m: i for i, m in enumerate(
@@ -397,6 +407,12 @@ def build_article(record: dict[str, Any], *, path: Path, event_name: str, origin
     body, head = _clean_body(text)
     if sum(len(line.split()) for line in body) < MIN_WORDS:
         raise ValueError("no article text after removing page furniture")
+    declared = _first(record, ("language",))
+    if isinstance(declared, str) and declared.strip() and not declared.strip().lower().startswith("en"):
+        raise ValueError(f"article language is {declared.strip()!r}; only English articles are compared")
+    share = english_share(" ".join(body))
+    if share < MIN_ENGLISH_SHARE:
+        raise ValueError(f"article does not read as English ({share:.0%} common English words); only English articles are compared")
     url = _first(record, ("url",))
     url = str(url) if url is not None else None
     title = _first(record, ("title",)) or _title_from_head(head)

@@ -789,3 +789,16 @@ def test_ingest_decode_bytes_falls_back_in_order() -> None:
     assert ingest.decode_bytes(b"\xfe\xff" + "café".encode("utf-16-be")) == "café"
     with pytest.raises(ValueError, match="binary"):
         ingest.decode_bytes(_binary_executable())
+
+
+def test_ingest_other_languages_are_reported_not_compared(settings: Settings, tmp_path: Path) -> None:
+    folder = tmp_path / "night"
+    write(folder / "fr.txt", "Le ministère de l'Intérieur a annoncé samedi soir que le bilan du séisme s'élevait "
+                            "désormais à 2 012 morts et 2 059 blessés, dont beaucoup dans un état grave, selon les "
+                            "autorités locales de la province.")
+    write_json(folder / "es.json", {"language": "es", "text": FLOOD})
+    write(folder / "en.txt", FLOOD)
+    articles, failures = load(settings, folder)
+    assert [Path(a.path).name for a in articles] == ["en.txt"]
+    reasons = {Path(f.path).name: f.error for f in failures}
+    assert "English" in reasons["fr.txt"] and "'es'" in reasons["es.json"]

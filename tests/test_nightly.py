@@ -50,6 +50,10 @@ BAD_CORPUS: list[tuple[str, bytes]] = [
     ("huge.txt", b"word " * 400_000),  # over the size limit set below
     ("control_chars.md", b"\x01\x02\x03\x04\x05\x06\x07\x08" * 600),
     ("bad_utf8_only_furniture.txt", b"\xff\xfe\xfa Menu\n\xc3\x28 | Login"),
+    ("french.txt", ("Le ministère de l'Intérieur a annoncé samedi soir que le bilan du séisme s'élevait "
+                    "désormais à 2 012 morts et 2 059 blessés, dont beaucoup se trouvent dans un état grave, "
+                    "dans les provinces d'Al Haouz et de Taroudant.").encode()),
+    ("declared_german.json", json.dumps({"language": "de", "text": GOOD}).encode()),
 ]
 
 
