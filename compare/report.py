@@ -12,12 +12,19 @@ side tables show at most SIDE_ROWS claims, linking to the full claim group.
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import functools
+import gc
 import hashlib
 import json
 import math
+import operator
+import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from importlib import resources
@@ -31,9 +38,11 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import timeline
+from .timeline import _escape_str
+from .timeline import escape_text as _e
 from .config import Settings
 from .errors import CompareError
-from .export import build_json, dump_json, load_events, parse_details, query_dicts
+from .export import iter_export_json, load_events, parse_details, query_dicts, query_json_rows
 from .lexicons import Lexicons, load_lexicons
 from .records import StageResult
 
@@ -81,6 +90,7 @@ class ArticleRef:
     published: str  # "2024-10-18 09:00", or "" when unknown
     published_iso: str
     href: str
+    row_html: Markup = Markup()  # the table row, rendered once per run by _articles.html (see _Parts)
 
 
 @dataclass(frozen=True)
@@ -162,6 +172,9 @@ class ClaimRow:
     published_iso: str
     sentence_html: Markup  # the sentence, escaped, with the figure in <mark>
     sentence_href: str  # article-<slug>.html#s<N>
+    # The whole table row, rendered by _claim_row.html once per run (a claim shows in many
+    # tables, see _Parts); empty when not rendered yet, and the tables then render it in place.
+    row_html: Markup = Markup()
 
 
 @dataclass(frozen=True)
@@ -178,6 +191,7 @@ class SideView:
     rows: tuple[ClaimRow, ...]  # at most SIDE_ROWS
     hidden: int  # claims of this side not listed here
     group_href: str  # "#g-..." the claim group listing every claim, or ""
+    table_html: Markup = Markup()  # the side's table, rendered once per run by _sides.html (see _Parts)
 
 
 @dataclass(frozen=True)
@@ -217,6 +231,7 @@ class EditView:
     kind: str  # "edited", "cut" or "added"
     label: str
     diff_html: Markup  # escaped words, changes in <ins>/<del>, long unchanged runs elided
+    item_html: Markup = Markup()  # the list item, rendered once per run by _edits.html (see _Parts)
 
 
 @dataclass(frozen=True)
@@ -242,6 +257,7 @@ class DiscrepancyView:
     edits: tuple[EditView, ...]
     links: tuple[LinkRef, ...]  # related parts of the page (the claim group of an omission)
     details: tuple[DetailItem, ...]
+    details_html: Markup = Markup()  # the details list, rendered once per run by _details.html (see _Parts)
 
 
 @dataclass(frozen=True)
@@ -443,7 +459,36 @@ def run(
 
     With `events_changed`, only those events' pages (and pages missing from the folder) are
     rendered again; the index pages and discrepancies.json always are.
+
+    Every table is read once (one query per table, grouped here by event or article), and a
+    claim's table row is built once however many discrepancies show it.
     """
+    with _collection_paused():
+        return _run(con, settings, generated_at=generated_at, events_changed=events_changed)
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the report is built.
+
+    Rendering allocates millions of short-lived objects, and every collection they trigger
+    would also walk all the rows held for the run: that was a fifth of the time. The stage
+    makes no reference cycles (nested functions here do not call themselves), so reference
+    counting frees everything as before; collection resumes as it was afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run(
+    con: duckdb.DuckDBPyConnection, settings: Settings, *, generated_at: datetime | None,
+    events_changed: set[str] | None,
+) -> StageResult:
     generated = generated_at or datetime.now(timezone.utc)
     stamp = generated.isoformat(timespec="seconds")
     out = Path(settings.out)
@@ -457,11 +502,10 @@ def run(
 
     events = load_events(con)
     articles = [
-        _Article(**row)
-        for row in query_dicts(
-            con, "SELECT id, event_id, outlet, url, title, published, path, language "
-            "FROM articles ORDER BY id"
-        )
+        _Article(*row)
+        for row in con.execute(
+            "SELECT id, event_id, outlet, url, title, published, path, language FROM articles ORDER BY id"
+        ).fetchall()
     ]
     article_slugs = unique_slugs(a.id for a in articles)
     arts = {a.id: a.with_slug(article_slugs[a.id]) for a in articles}
@@ -471,6 +515,7 @@ def run(
     by_event: dict[str, list[_Article]] = {}
     for art in sorted(arts.values(), key=lambda a: a.order):
         by_event.setdefault(art.event_id or "", []).append(art)
+    parts = _Parts(arts, env)
 
     rows = _index_rows(con, events, event_links, history=history)
     pages = 0
@@ -478,27 +523,40 @@ def run(
         _write(out, name, env.get_template("index.html").render(
             page=_index_page(con, rows, stamp, history=history, sort=sort)))
         pages += 1
-    for event in events:
-        if events_changed is not None and event["id"] not in events_changed and (out / event_links[event["id"]][1]).exists():
-            continue  # nothing changed for this event since its page was written
-        page = _event_page(
-            con, event["id"], event_links[event["id"]][0], by_event.get(event["id"], []), arts,
-            framing_slugs, stamp, history=history, lex=lex,
-        )
-        _write(out, event_links[event["id"]][1], env.get_template("event.html").render(page=page))
-        pages += 1
+    todo = [
+        event for event in events
+        # unchanged events keep the page written before
+        if events_changed is None or event["id"] in events_changed or not (out / event_links[event["id"]][1]).exists()
+    ]
+    event_data = _prefetch_events(con, [e["id"] for e in todo])
     # article pages: those of the events this run changed, and any page not written yet
     to_render = [a for a in sorted(arts.values(), key=lambda a: a.id)
                  if events_changed is None or a.event_id in events_changed or not (out / a.href).exists()]
     data = _prefetch(con, (a.id for a in to_render))
-    for art in to_render:
-        title, href = event_links.get(art.event_id or "", ("", "index.html"))
-        page_a = _article_page(data, art, title, href, framing_slugs, stamp)
-        _write(out, art.href, env.get_template("article.html").render(page=page_a))
-        pages += 1
-    if events_changed is None or events_changed or not (out / "discrepancies.json").exists():
-        _write(out, "discrepancies.json", dump_json(build_json(con, generated_at=generated)))
+    write_json = events_changed is None or bool(events_changed) or not (out / "discrepancies.json").exists()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # DuckDB serialises the rows of discrepancies.json while the pages render from the rows
+        # read above; `con` is the thread's alone until its result is taken.
+        json_rows = pool.submit(query_json_rows, con, event_data.details) if write_json else None
+        template = env.get_template("event.html")
+        for event in todo:
+            page = _event_page(
+                event_data, event["id"], event_links[event["id"]][0], by_event.get(event["id"], []), arts,
+                framing_slugs, stamp, parts, history=history, lex=lex,
+            )
+            _write(out, event_links[event["id"]][1], template.render(page=page))
+            pages += 1
+        template = env.get_template("article.html")
+        for art in to_render:
+            title, href = event_links.get(art.event_id or "", ("", "index.html"))
+            page_a = _article_page(data, art, title, href, framing_slugs, stamp, parts)
+            _write(out, art.href, template.render(page=page_a))
+            pages += 1
+        if json_rows is not None:
+            _write_pieces(out, "discrepancies.json", iter_export_json(
+                con, generated_at=generated, rows=json_rows.result()), "\n")
     return StageResult("report", counts={"pages": pages, "events": len(events)})
+
 
 
 def has_history(con: duckdb.DuckDBPyConnection) -> bool:
@@ -510,22 +568,62 @@ def has_history(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(found and found[0][0] > 1)
 
 
+@functools.cache
 def environment() -> jinja2.Environment:
-    """The Jinja environment of the report: autoescaping, strict undefined, packaged templates."""
+    """The Jinja environment of the report: autoescaping, strict undefined, packaged templates.
+
+    Built once per process, so every template is compiled once; the templates are packaged
+    files that do not change while the process runs.
+    """
     root = _template_root()
 
     def load(name: str) -> str | None:
         resource = root.joinpath(name)
         return resource.read_text(encoding="utf-8") if resource.is_file() else None
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FunctionLoader(load),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
     )
+    env.template_class = _Template
+    return env
+
+
+def _output_escape(value: Any) -> str:
+    """markupsafe.escape as templates need it for each {{ expression }}, without the Markup object.
+
+    The text is the same: str gets markupsafe's five replacements, Markup is already safe,
+    anything else goes through markupsafe.escape. Only the type differs (str, not Markup),
+    which output does not need: Jinja joins the pieces and marks macro results safe itself.
+    """
+    kind = type(value)
+    if kind is str:
+        return _escape_str(value)
+    if kind is Markup:
+        return value
+    return _e(value)
+
+
+class _Template(jinja2.Template):
+    """A report template: compiled Jinja code whose {{ }} output is escaped by _output_escape.
+
+    Jinja's compiled code calls the escape function it imports into the template's module
+    namespace; the report's pages hold some million values, and markupsafe.escape builds a
+    Markup object for each (a third of the rendering time). Anything else stays Jinja's own.
+    """
+
+    @classmethod
+    def from_code(cls, environment: jinja2.Environment, code: Any, globals: Any, uptodate: Any = None) -> Any:
+        template = super().from_code(environment, code, globals, uptodate)
+        namespace = template.root_render_func.__globals__
+        if namespace.get("escape") is escape:
+            namespace["escape"] = _output_escape
+        return template
 
 
 def _template_root() -> Traversable:
@@ -540,11 +638,20 @@ def _template_root() -> Traversable:
 
 
 def _write(out: Path, name: str, text: str) -> None:
+    _write_pieces(out, name, (text,))
+
+
+def _write_pieces(out: Path, name: str, *pieces: Iterable[str]) -> None:
+    """Write the pieces one after the other to out/name, refusing any name that leaves `out`."""
     target = out / name
-    if target.resolve().parent != out.resolve():
+    # A plain file name that is no symbolic link stays in `out`: only other names need resolving.
+    plain = name not in ("", ".", "..") and "/" not in name and (os.altsep or "/") not in name and os.sep not in name
+    if (not plain or target.is_symlink()) and target.resolve().parent != out.resolve():
         raise CompareError(f"refusing to write outside the report folder: {name}")
     try:
-        target.write_text(text, encoding="utf-8")
+        with target.open("w", encoding="utf-8") as handle:
+            for part in pieces:
+                handle.writelines(part)
     except OSError as exc:
         raise CompareError(f"cannot write {target}: {exc.strerror or exc}") from None
 
@@ -552,9 +659,12 @@ def _write(out: Path, name: str, text: str) -> None:
 # ---------------------------------------------------------------- file names
 
 
+_SLUG_JUNK = re.compile(r"[^a-z0-9_-]+")
+
+
 def slugify(value: str, *, max_len: int = SLUG_MAX) -> str:
     """Lower-case `value` reduced to [a-z0-9_-], at most max_len characters, never empty."""
-    slug = re.sub(r"[^a-z0-9_-]+", "-", value.lower()).strip("-_")[:max_len].strip("-_")
+    slug = _SLUG_JUNK.sub("-", value.lower()).strip("-_")[:max_len].strip("-_")
     return slug or "x"
 
 
@@ -598,18 +708,109 @@ class _Article:
     def with_slug(self, slug: str) -> _Article:
         return replace(self, slug=slug)
 
-    @property
+    @functools.cached_property
     def href(self) -> str:
         return f"article-{self.slug}.html"
 
-    @property
+    @functools.cached_property
     def order(self) -> tuple[bool, datetime, str, str]:
         """Chronological, undated last, then by outlet: how sides of a comparison are listed."""
         return (self.published is None, self.published or datetime.min, self.outlet or "", self.id)
 
+    @functools.cached_property
+    def when(self) -> tuple[str, str]:
+        """The publication time as shown and as ISO 8601 (see _when)."""
+        return _when(self.published)
+
     def ref(self) -> ArticleRef:
-        published, iso = _when(self.published)
+        published, iso = self.when
         return ArticleRef(self.outlet or "", self.title or "(untitled)", published, iso, self.href)
+
+
+def _set_html(view: Any, name: str, html: Markup) -> None:
+    """Store the rendered HTML of a view built a moment ago and not yet shared with anything.
+
+    The views are frozen dataclasses; this is how their own __post_init__ would set a field
+    (dataclasses.replace would build the whole object again).
+    """
+    object.__setattr__(view, name, html)
+
+
+class _Parts:
+    """Claim rows, sides of discrepancies and wire-copy edits, built once per run.
+
+    They repeat: a claim shows on its article page and in every side, group and timeline
+    that names it; the same side of agreeing claims shows in many discrepancies; wire copies
+    share their edits. Each is built the first time it is needed and reused after, and with
+    an environment its HTML is rendered by its own template then too (ClaimRow.row_html,
+    SideView.table_html, EditView.item_html, ArticleRef.row_html, DiscrepancyView.details_html),
+    so the pages only copy it.
+    """
+
+    def __init__(self, arts: dict[str, _Article], env: jinja2.Environment | None = None) -> None:
+        self.arts = arts
+        self.rows: dict[str, ClaimRow] = {}
+        self.sides: dict[tuple[Any, ...], SideView] = {}
+        self.edits: dict[tuple[Any, ...], EditView] = {}
+        self.detail_lists: dict[tuple[DetailItem, ...], Markup] = {}
+        self.refs: dict[str, ArticleRef] = {}
+        self.render_row = self.render_side = self.render_edit = self.render_details = self.render_ref = None
+        if env is not None:
+            self.render_row = env.get_template("_claim_row.html").module.claim_row  # type: ignore[attr-defined]
+            self.render_side = env.get_template("_sides.html").module.side_table  # type: ignore[attr-defined]
+            self.render_edit = env.get_template("_edits.html").module.edit_item  # type: ignore[attr-defined]
+            self.render_details = env.get_template("_details.html").module.detail_list  # type: ignore[attr-defined]
+            self.render_ref = env.get_template("_articles.html").module.article_row  # type: ignore[attr-defined]
+
+    def row(self, claim: dict[str, Any]) -> ClaimRow:
+        """The row of a claims row (with sentence_start), by claim id."""
+        row = self.rows.get(claim["id"])
+        if row is None:
+            row = _claim_row(claim, self.arts[claim["article_id"]])
+            if self.render_row is not None:
+                _set_html(row, "row_html", self.render_row(row))
+            self.rows[claim["id"]] = row
+        return row
+
+    def side(self, key: tuple[Any, ...], build: Callable[[], SideView]) -> SideView:
+        """The side view `build` makes, by a key of everything it depends on."""
+        view = self.sides.get(key)
+        if view is None:
+            view = build()
+            if self.render_side is not None:
+                _set_html(view, "table_html", self.render_side(view))
+            self.sides[key] = view
+        return view
+
+    def edit(self, edit: dict[str, Any]) -> EditView:
+        """edit_view(edit), by the content of the edit."""
+        key = _edit_key(edit)
+        view = self.edits.get(key) if key is not None else None
+        if view is None:
+            view = edit_view(edit)
+            if self.render_edit is not None:
+                _set_html(view, "item_html", self.render_edit(view))
+            if key is not None:
+                self.edits[key] = view
+        return view
+
+    def ref(self, art: _Article) -> ArticleRef:
+        """The article as lists show it, by article id."""
+        ref = self.refs.get(art.id)
+        if ref is None:
+            ref = self.refs[art.id] = art.ref()
+            if self.render_ref is not None:
+                _set_html(ref, "row_html", self.render_ref(ref))
+        return ref
+
+    def details_html(self, items: tuple[DetailItem, ...]) -> Markup:
+        """The rendered list of a discrepancy's details ("" without an environment)."""
+        if self.render_details is None or not items:
+            return Markup()
+        html = self.detail_lists.get(items)
+        if html is None:
+            html = self.detail_lists[items] = self.render_details(items)
+        return html
 
 
 def _when(value: datetime | None) -> tuple[str, str]:
@@ -777,68 +978,132 @@ def _group_anchor(claim_ids: Iterable[str]) -> str:
     return "g-" + hashlib.sha1("|".join(sorted(claim_ids)).encode("utf-8")).hexdigest()[:10]
 
 
+@dataclass
+class _EventRows:
+    """Everything the event pages show, read in one query per table, grouped by event."""
+
+    discrepancies: dict[str, list[dict[str, Any]]]  # page order; "parsed" holds the details parsed
+    claims: dict[str, dict[str, Any]]  # by id: every claim a discrepancy names, with sentence_start
+    quotes: dict[str, dict[str, Any]]  # by id: every quote a discrepancy names
+    framing: dict[str, list[dict[str, Any]]]  # the terms of the event's articles, by article and start
+
+    @property
+    def details(self) -> dict[str, tuple[str | None, Any]]:
+        """Discrepancy id -> (stored details, parsed), for the export (parsed once per run)."""
+        return {d["id"]: (d["details"], d["parsed"]) for rows in self.discrepancies.values() for d in rows}
+
+
+def _grouped(con: duckdb.DuckDBPyConnection, sql: str) -> dict[Any, list[dict[str, Any]]]:
+    """Rows of `sql` as dicts, grouped by the value of its first column (left out of the dicts)."""
+    cursor = con.execute(sql)
+    names = [column[0] for column in cursor.description or []][1:]
+    out: dict[Any, list[dict[str, Any]]] = {}
+    for key, *values in cursor.fetchall():
+        out.setdefault(key, []).append(dict(zip(names, values)))
+    return out
+
+
+def _prefetch_events(con: duckdb.DuckDBPyConnection, event_ids: Sequence[str]) -> _EventRows:
+    import polars as pl
+
+    if not event_ids:
+        return _EventRows({}, {}, {}, {})
+    ids = pl.DataFrame({"id": sorted(set(event_ids))}, schema={"id": pl.Utf8()})
+    con.register("_page_events", ids.to_arrow())
+    try:
+        discrepancies = _grouped(
+            con,
+            """SELECT event_id AS _event, * FROM discrepancies
+               WHERE event_id IN (SELECT id FROM _page_events)
+               ORDER BY event_id, status IS NOT DISTINCT FROM 'resolved', severity DESC NULLS LAST, id""",
+        )
+        for rows in discrepancies.values():
+            for d in rows:
+                d["parsed"] = parse_details(d["details"])
+        claims = {
+            row["id"]: row
+            for row in query_dicts(
+                con,
+                """SELECT c.*, s.start AS sentence_start FROM claims c
+                   LEFT JOIN sentences s
+                     ON s.article_id = c.article_id AND s.sentence_index = c.sentence_index
+                   WHERE c.id IN (SELECT unnest(claim_ids) FROM discrepancies
+                                  WHERE event_id IN (SELECT id FROM _page_events))""",
+            )
+        }
+        quotes = {
+            row["id"]: row
+            for row in query_dicts(
+                con,
+                """SELECT * FROM quotes
+                   WHERE id IN (SELECT unnest(quote_ids) FROM discrepancies
+                                WHERE event_id IN (SELECT id FROM _page_events))""",
+            )
+        }
+        framing = _grouped(
+            con,
+            """SELECT a.event_id AS _event, f.* FROM framing f JOIN articles a ON a.id = f.article_id
+               WHERE a.event_id IN (SELECT id FROM _page_events) ORDER BY f.article_id, f.start, f.id""",
+        )
+    finally:
+        con.unregister("_page_events")
+    return _EventRows(discrepancies, claims, quotes, framing)
+
+
 def _event_page(
-    con: duckdb.DuckDBPyConnection,
+    data: _EventRows,
     event_id: str,
     title: str,
     own: list[_Article],
     arts: dict[str, _Article],
     framing_slugs: dict[str, str],
     stamp: str,
+    parts: _Parts,
     *,
     history: bool = False,
     lex: Lexicons | None = None,
 ) -> EventPage:
-    discrepancies = query_dicts(
-        con,
-        "SELECT * FROM discrepancies WHERE event_id = ? "
-        "ORDER BY status IS NOT DISTINCT FROM 'resolved', severity DESC NULLS LAST, id",
-        [event_id],
-    )
+    discrepancies = data.discrepancies.get(event_id, [])  # each row gets its "anchor" below
     claims = {
-        row["id"]: row
-        for row in query_dicts(
-            con,
-            """SELECT c.*, s.start AS sentence_start FROM claims c
-               LEFT JOIN sentences s
-                 ON s.article_id = c.article_id AND s.sentence_index = c.sentence_index
-               WHERE c.id IN (SELECT unnest(claim_ids) FROM discrepancies WHERE event_id = ?)""",
-            [event_id],
-        )
+        c: data.claims[c]
+        for c in dict.fromkeys(c for d in discrepancies for c in d["claim_ids"] or [])
+        if c in data.claims
     }
     quotes = {
-        row["id"]: row
-        for row in query_dicts(
-            con,
-            "SELECT * FROM quotes "
-            "WHERE id IN (SELECT unnest(quote_ids) FROM discrepancies WHERE event_id = ?)",
-            [event_id],
-        )
+        q: data.quotes[q]
+        for q in dict.fromkeys(q for d in discrepancies for q in d["quote_ids"] or [])
+        if q in data.quotes
     }
-    framing = query_dicts(
-        con,
-        """SELECT f.* FROM framing f JOIN articles a ON a.id = f.article_id
-           WHERE a.event_id = ? ORDER BY f.article_id, f.start, f.id""",
-        [event_id],
-    )
+    framing = data.framing.get(event_id, [])
+    framing_by_article: dict[str, list[dict[str, Any]]] = {}
+    for f in framing:
+        framing_by_article.setdefault(f["article_id"], []).append(f)
     anchors = unique_slugs(d["id"] for d in discrepancies)
     for d in discrepancies:
         d["anchor"] = f"d-{anchors[d['id']]}"
-        d["parsed"] = parse_details(d["details"])
     live = [d for d in discrepancies if d["status"] != "resolved"]
     resolved = [d for d in discrepancies if d["status"] == "resolved"]
 
+    # every claim of the page in page order (chronological, then by outlet and offset); a
+    # claim's position there orders it in every side, group and table
+    ordered_claims = sorted(
+        (c for c in claims.values() if c["article_id"] in arts),
+        key=lambda c: (arts[c["article_id"]].order, c.get("start") or 0, c["id"]),
+    )
+    position = {c["id"]: i for i, c in enumerate(ordered_claims)}
     groups = _claim_groups(live, claims)
     by_key = {g.key: g for g in groups}
+    shared = {"parts": parts, "framing_by_article": framing_by_article,
+              "claim_order": (ordered_claims, position)}
     views = {
         d["id"]: _discrepancy_view(
             d, d["anchor"], i < OPEN_SIZE, arts, claims, quotes, framing, framing_slugs,
-            history=history, groups=by_key,
+            history=history, groups=by_key, **shared,
         )
         for i, d in enumerate(live)
     }
     resolved_views = tuple(
-        _discrepancy_view(d, d["anchor"], False, arts, claims, quotes, framing, framing_slugs, groups={})
+        _discrepancy_view(d, d["anchor"], False, arts, claims, quotes, framing, framing_slugs, groups={}, **shared)
         for d in resolved
     )
 
@@ -847,15 +1112,11 @@ def _event_page(
         return tuple(views[d["id"]] for d in live if d["kind"] in wanted)
 
     outlets = sorted({a.outlet or "" for a in own})
-    ordered_claims = sorted(
-        (c for c in claims.values() if c["article_id"] in arts),
-        key=lambda c: (arts[c["article_id"]].order, c.get("start") or 0, c["id"]),
-    )
-    group_views = tuple(_group_view(g, ordered_claims, arts) for g in groups)
-    timelines = _timelines(live, claims, arts)
+    group_views = tuple(_group_view(g, ordered_claims, position, parts) for g in groups)
+    timelines = _timelines(live, claims, arts, parts)
     framing_table = _framing_table(framing, arts, outlets, framing_slugs, lex or load_lexicons())
-    coverage = _coverage(groups, ordered_claims, arts, outlets)
-    wire = _wire_groups(live, views, arts)
+    coverage = _coverage(groups, ordered_claims, position, arts, outlets)
+    wire = _wire_groups(live, views, arts, parts)
     known = set(KINDS)
     page_views = {
         "figures": of(NUMBER_KINDS), "quotes": of(["quote_variant"]), "framing": of(["framing"]),
@@ -896,7 +1157,7 @@ def _event_page(
         wire_groups=wire,
         others=page_views["others"],
         resolved=resolved_views,
-        articles=tuple(a.ref() for a in own),
+        articles=tuple(parts.ref(a) for a in own),
         articles_open=len(own) <= OPEN_ARTICLES,
     )
 
@@ -949,9 +1210,12 @@ def _float(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else None
 
 
-def _group_view(group: _Group, ordered: list[dict[str, Any]], arts: dict[str, _Article]) -> ClaimGroupView:
-    rows = [c for c in ordered if c["id"] in group.key]
-    claim_rows = tuple(_claim_row(c, arts[c["article_id"]]) for c in rows)
+def _group_view(
+    group: _Group, ordered: list[dict[str, Any]], position: dict[str, int], parts: _Parts
+) -> ClaimGroupView:
+    """A claim group with its claims in page order (`position`: claim id -> index in `ordered`)."""
+    rows = [ordered[i] for i in sorted(position[c] for c in group.key if c in position)]
+    claim_rows = tuple(parts.row(c) for c in rows)
     figures = "; ".join(dict.fromkeys(group.figures))
     interval = interval_text(group.low, group.high, None)
     return ClaimGroupView(
@@ -986,25 +1250,44 @@ def _discrepancy_view(
     *,
     history: bool = False,
     groups: dict[frozenset[str], _Group] | None = None,
+    parts: _Parts | None = None,
+    framing_by_article: dict[str, list[dict[str, Any]]] | None = None,
+    claim_order: tuple[list[dict[str, Any]], dict[str, int]] | None = None,
 ) -> DiscrepancyView:
+    """One discrepancy as shown. The keyword arguments only save work: `parts` reuses rows,
+    sides and edits, `framing_by_article` indexes `framing`, `claim_order` is the event's
+    claims in page order with each claim's position there (see _event_page)."""
+    parts = parts or _Parts(arts)
+
+    def page_order(item: dict[str, Any]) -> tuple[Any, ...]:
+        return (arts[item["article_id"]].order, item.get("start") or 0, item["id"])
+
     def by_article(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-        found = [i for i in items if i["article_id"] in arts]
-        return sorted(found, key=lambda i: (arts[i["article_id"]].order, i.get("start") or 0, i["id"]))
+        return sorted((i for i in items if i["article_id"] in arts), key=page_order)
 
     kind = row["kind"] or ""
     details = row["parsed"] if "parsed" in row else parse_details(row["details"])
-    own_claims = by_article(claims[c] for c in row["claim_ids"] or [] if c in claims)
-    own_quotes = by_article(quotes[q] for q in row["quote_ids"] or [] if q in quotes)
+    if claim_order is not None:
+        ordered, position = claim_order
+        own_claims = [ordered[i] for i in sorted(position[c] for c in row["claim_ids"] or [] if c in position)]
+    else:
+        own_claims = by_article(claims[c] for c in row["claim_ids"] or [] if c in claims)
+    own_quotes = by_article(quotes[q] for q in row["quote_ids"] if q in quotes) if row["quote_ids"] else []
     article_ids = list(row["article_ids"] or []) or [i["article_id"] for i in own_claims + own_quotes]
-    involved = sorted({arts[a] for a in article_ids if a in arts}, key=lambda a: a.order)
+    involved = sorted((arts[a] for a in dict.fromkeys(article_ids) if a in arts), key=lambda a: a.order)
 
-    sides = _side_views(own_claims, details, arts, groups or {}) if kind in NUMBER_KINDS else ()
+    sides = _side_views(own_claims, details, arts, groups or {}, parts) if kind in NUMBER_KINDS else ()
     terms: list[dict[str, Any]] = []
     if kind == "framing":
         # Discrepancies do not list framing ids: take the terms of the articles involved,
         # narrowed to the canonical term the matcher names (details.canonical, else measure).
         ids = {a.id for a in involved}
-        pool = [f for f in framing if not ids or f["article_id"] in ids]
+        if not ids:
+            pool = framing
+        elif framing_by_article is not None:
+            pool = [f for a in ids for f in framing_by_article.get(a, ())]  # sorted below
+        else:
+            pool = [f for f in framing if f["article_id"] in ids]
         canonical = details.get("canonical") if isinstance(details, dict) else None
         canonical = canonical or row["measure"]
         framing_kind = details.get("kind") if isinstance(details, dict) else None
@@ -1018,7 +1301,7 @@ def _discrepancy_view(
     edits: tuple[EditView, ...] = ()
     shown = details
     if kind == "wire_copy_edit" and isinstance(details, dict) and isinstance(details.get("edits"), list):
-        edits = tuple(edit_view(e) for e in details["edits"] if isinstance(e, dict))
+        edits = tuple(parts.edit(e) for e in details["edits"] if isinstance(e, dict))
         shown = {k: v for k, v in details.items() if k != "edits"}
     links: tuple[LinkRef, ...] = ()
     if kind == "omission" and groups:
@@ -1028,11 +1311,12 @@ def _discrepancy_view(
 
     severity = row["severity"]
     reference = details.get("reference") if isinstance(details, dict) else None
+    details_shown = detail_items(shown)
     return DiscrepancyView(
         anchor=anchor,
         kind=kind,
-        kind_class=slugify(kind),
-        kind_label=KIND_LABELS.get(kind, kind.replace("_", " ").capitalize()),
+        kind_class=_kind_class(kind),
+        kind_label=_kind_label(kind),
         severity="" if severity is None or not math.isfinite(severity) else f"{severity:.2f}",
         band=severity_band(severity),
         summary=row["summary"] or KIND_LABELS.get(kind, kind),
@@ -1040,7 +1324,7 @@ def _discrepancy_view(
         status=row["status"] or "",
         is_new=history and row["status"] == "new",
         open=is_open,
-        claims=() if sides else tuple(_claim_row(c, arts[c["article_id"]]) for c in own_claims),
+        claims=() if sides else tuple(parts.row(c) for c in own_claims),
         sides=sides,
         quotes=_quote_cells(own_quotes, arts, reference=reference if isinstance(reference, str) else None),
         framing=tuple(
@@ -1051,14 +1335,24 @@ def _discrepancy_view(
                 kind=f["kind"] or "",
                 href=f"{arts[f['article_id']].href}#f-{framing_slugs[f['id']]}",
             )
-            for f in by_article(terms)
+            for f in (by_article(terms) if terms else ())
         ),
         # Claims, quotes and terms already name their outlets; other kinds list the articles.
-        articles=() if own_claims or own_quotes or terms else tuple(a.ref() for a in involved),
+        articles=() if own_claims or own_quotes or terms else tuple(parts.ref(a) for a in involved),
         edits=edits,
         links=links,
-        details=detail_items(shown),
+        details=details_shown,
+        details_html=parts.details_html(details_shown),
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _kind_class(kind: str) -> str:
+    return slugify(kind)
+
+
+def _kind_label(kind: str) -> str:
+    return KIND_LABELS[kind] if kind in KIND_LABELS else kind.replace("_", " ").capitalize()
 
 
 def _side_views(
@@ -1066,54 +1360,77 @@ def _side_views(
     details: Any,
     arts: dict[str, _Article],
     groups: dict[frozenset[str], _Group],
+    parts: _Parts | None = None,
 ) -> tuple[SideView, ...]:
-    """The sides of a numeric discrepancy (details.sides), each with its claims, chronological."""
+    """The sides of a numeric discrepancy (details.sides), each with its claims, chronological.
+
+    `own_claims` are the discrepancy's claims in page order (chronological, then by outlet).
+    """
     sides = _sides(details)
     if not sides:
         return ()
-    by_id = {c["id"]: c for c in own_claims}
+    parts = parts or _Parts(arts)
+    # own_claims are in page order already, and so is each side taken from them: a claim
+    # goes to the first side that names it
     placed: set[str] = set()
     out: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
     for side in sides:
-        members = [by_id[c] for c in dict.fromkeys(side["claim_ids"]) if c in by_id and c not in placed]
-        placed.update(c["id"] for c in members)
+        wanted = set(side["claim_ids"])
+        members = []
+        for c in own_claims:
+            if c["id"] in wanted and c["id"] not in placed:
+                placed.add(c["id"])
+                members.append(c)
         out.append((side, members))
     rest = [c for c in own_claims if c["id"] not in placed]
     if rest:  # claims the discrepancy lists but no side names
         out.append(({"figures": sorted({c["text"] or "" for c in rest})}, rest))
     views = []
-    for (side, members), letter in zip(out, timeline.key_letters(len(out))):
-        members.sort(key=lambda c: (arts[c["article_id"]].order, c.get("start") or 0, c["id"]))
-        rows = tuple(_claim_row(c, arts[c["article_id"]]) for c in members)
-        group = groups.get(frozenset(c["id"] for c in members))
-        outlets = sorted({r.outlet for r in rows})
-        figures = "; ".join(dict.fromkeys(str(f) for f in side.get("figures") or [])) or "; ".join(
-            dict.fromkeys(r.figure for r in rows))
-        interval = interval_text(_float(side.get("low")), _float(side.get("high")), None) \
-            if "low" in side or "high" in side else ""
-        views.append(SideView(
-            letter=letter,
-            figures=figures,
-            interval="" if interval == figures else interval,
-            sources=_sources(rows),
-            outlets=", ".join(outlets) if len(outlets) <= OUTLETS_SHOWN else f"{len(outlets)} outlets",
-            outlet_count=len(outlets),
-            claim_count=len(rows),
-            rows=rows[:SIDE_ROWS],
-            hidden=max(0, len(rows) - SIDE_ROWS),
-            group_href=f"#{group.anchor}" if group is not None else "",
-        ))
+    for (side, members), letter in zip(out, _key_letters(len(out))):
+        ids = tuple(c["id"] for c in members)
+        group = groups.get(frozenset(ids))
+        named = tuple(str(f) for f in side.get("figures") or [])
+        bounded = "low" in side or "high" in side
+        low, high = _float(side.get("low")), _float(side.get("high"))
+        key = (letter, ids, named, bounded, low, high, group.anchor if group is not None else "")
+
+        def build(members: list[dict[str, Any]] = members, letter: str = letter) -> SideView:
+            rows = tuple(parts.row(c) for c in members)
+            outlets = sorted({r.outlet for r in rows})
+            figures = "; ".join(dict.fromkeys(named)) or "; ".join(dict.fromkeys(r.figure for r in rows))
+            interval = interval_text(low, high, None) if bounded else ""
+            return SideView(
+                letter=letter,
+                figures=figures,
+                interval="" if interval == figures else interval,
+                sources=_sources(rows),
+                outlets=", ".join(outlets) if len(outlets) <= OUTLETS_SHOWN else f"{len(outlets)} outlets",
+                outlet_count=len(outlets),
+                claim_count=len(rows),
+                rows=rows[:SIDE_ROWS],
+                hidden=max(0, len(rows) - SIDE_ROWS),
+                group_href=f"#{group.anchor}" if group is not None else "",
+            )
+
+        views.append(parts.side(key, build))
     return tuple(views)
 
 
+@functools.lru_cache(maxsize=64)
+def _key_letters(n: int) -> tuple[str, ...]:
+    return tuple(timeline.key_letters(n))
+
+
 def _timelines(
-    live: list[dict[str, Any]], claims: dict[str, dict[str, Any]], arts: dict[str, _Article]
+    live: list[dict[str, Any]], claims: dict[str, dict[str, Any]], arts: dict[str, _Article],
+    parts: _Parts | None = None,
 ) -> tuple[TimelineChart, ...]:
     """A chart per measure whose figure changed over time (update discrepancies)."""
     by_measure: dict[str, list[dict[str, Any]]] = {}
     for d in live:
         if d["kind"] == "update":
             by_measure.setdefault(d["measure"] or "figure", []).append(d)
+    parts = parts or _Parts(arts)
     charts = []
     slugs = unique_slugs(by_measure)
     for n, (measure, rows) in enumerate(sorted(by_measure.items())):
@@ -1140,7 +1457,7 @@ def _timelines(
             if (art.id, value) in seen:  # a figure repeated in one article is one point
                 continue
             seen.add((art.id, value))
-            row = _claim_row(c, art)
+            row = parts.row(c)
             points.append((timeline.Point(
                 outlet=art.outlet or "", figure=c["text"] or "", value=value, low=_float(c["low"]),
                 high=_float(c["high"]), published=art.published, href=row.sentence_href, source=row.source,
@@ -1204,9 +1521,12 @@ def _framing_table(
     def key_of(f: dict[str, Any]) -> str:
         return (f["term"] or "") if f["kind"] == "naming" else (f["term"] or "").lower()
 
+    by_outlet: dict[str, list[dict[str, Any]]] = {}
+    for f in rows:
+        by_outlet.setdefault(arts[f["article_id"]].outlet or "", []).append(f)
     out_rows = []
     for outlet in outlets:
-        mine = [f for f in rows if (arts[f["article_id"]].outlet or "") == outlet]
+        mine = list(by_outlet.get(outlet, ()))
         mine.sort(key=lambda f: (arts[f["article_id"]].order, f["start"] or 0, f["id"]))
         cells = []
         for _, kind, canonical in columns:
@@ -1238,7 +1558,8 @@ def _framing_table(
 
 
 def _coverage(
-    groups: list[_Group], ordered: list[dict[str, Any]], arts: dict[str, _Article], outlets: list[str]
+    groups: list[_Group], ordered: list[dict[str, Any]], position: dict[str, int], arts: dict[str, _Article],
+    outlets: list[str],
 ) -> CoverageMatrix | None:
     """Claim groups x outlets: who reports each group, and who leaves out a key claim."""
     if not groups or not outlets:
@@ -1246,9 +1567,9 @@ def _coverage(
     rows = []
     for g in groups:
         figures: dict[str, str] = {}
-        for c in ordered:
-            if c["id"] in g.key:
-                figures.setdefault(arts[c["article_id"]].outlet or "", c["text"] or "")
+        for i in sorted(position[c] for c in g.key if c in position):
+            c = ordered[i]
+            figures.setdefault(arts[c["article_id"]].outlet or "", c["text"] or "")
         missing = set(g.omission.get("missing_from") or []) if g.omission else set()
         cells = []
         for outlet in outlets:
@@ -1270,7 +1591,8 @@ def _coverage(
 
 
 def _wire_groups(
-    live: list[dict[str, Any]], views: dict[str, DiscrepancyView], arts: dict[str, _Article]
+    live: list[dict[str, Any]], views: dict[str, DiscrepancyView], arts: dict[str, _Article],
+    parts: _Parts | None = None,
 ) -> tuple[WireGroupView, ...]:
     """Articles joined by wire_copy_edit discrepancies into stories, each with its pairs' edits."""
     pairs = [d for d in live if d["kind"] == "wire_copy_edit"]
@@ -1292,16 +1614,20 @@ def _wire_groups(
     members: dict[str, list[str]] = {}
     for a in parent:
         members.setdefault(find(a), []).append(a)
+    pairs_of: dict[str, list[DiscrepancyView]] = {}
+    for d in pairs:
+        ids = d["article_ids"] or []
+        if ids and any(a in arts for a in ids):
+            pairs_of.setdefault(find(ids[0]), []).append(views[d["id"]])
     out = []
     for root, ids in members.items():
         group_articles = sorted((arts[a] for a in ids), key=lambda a: a.order)
-        own = tuple(views[d["id"]] for d in pairs if find((d["article_ids"] or [root])[0]) == root
-                    and any(a in arts for a in d["article_ids"] or []))
+        own = tuple(pairs_of.get(root, ()))
         outlets = list(dict.fromkeys(a.outlet or "" for a in group_articles))
         out.append(WireGroupView(
             anchor="w-" + slugify(group_articles[0].slug if group_articles else root),
             label=f"One story run by {', '.join(outlets)}",
-            articles=tuple(a.ref() for a in group_articles),
+            articles=tuple(parts.ref(a) if parts else a.ref() for a in group_articles),
             pairs=own,
         ))
     return tuple(sorted(out, key=lambda w: (w.articles[0].published_iso if w.articles else "", w.anchor)))
@@ -1328,7 +1654,7 @@ def _claim_row(claim: dict[str, Any], art: _Article) -> ClaimRow:
         *([f"when: {claim['time']}"] if claim.get("time") else []),
     ]
     speaker, verb = claim.get("speaker"), claim.get("reporting_verb")
-    published, iso = _when(art.published)
+    published, iso = art.when
     index = claim.get("sentence_index")
     return ClaimRow(
         outlet=art.outlet or "",
@@ -1348,7 +1674,7 @@ def _claim_row(claim: dict[str, Any], art: _Article) -> ClaimRow:
 
 def mark_html(text: str, start: int, end: int) -> Markup:
     """`text` escaped, with text[start:end] wrapped in <mark>."""
-    return Markup("{}<mark>{}</mark>{}").format(text[:start], text[start:end], text[end:])
+    return Markup(f"{_e(text[:start])}<mark>{_e(text[start:end])}</mark>{_e(text[end:])}")
 
 
 def interval_text(low: float | None, high: float | None, unit: str | None) -> str:
@@ -1394,16 +1720,16 @@ def _quote_cells(
 def word_diff_html(old: str, new: str) -> Markup:
     """Word-level diff of two texts: shared words plain, removed in <del>, added in <ins>."""
     a, b = old.split(), new.split()
-    parts: list[Markup] = []
+    parts: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
-            parts.append(escape(" ".join(a[i1:i2])))
+            parts.append(_e(" ".join(a[i1:i2])))
             continue
         if op in ("delete", "replace"):
-            parts.append(Markup("<del>{}</del>").format(" ".join(a[i1:i2])))
+            parts.append(f"<del>{_e(' '.join(a[i1:i2]))}</del>")
         if op in ("insert", "replace"):
-            parts.append(Markup("<ins>{}</ins>").format(" ".join(b[j1:j2])))
-    return Markup(" ").join(parts)
+            parts.append(f"<ins>{_e(' '.join(b[j1:j2]))}</ins>")
+    return Markup(" ".join(parts))  # every part escaped above
 
 
 CONTEXT_WORDS = 6  # unchanged words kept on each side of an edit; longer runs are elided
@@ -1412,12 +1738,12 @@ CONTEXT_WORDS = 6  # unchanged words kept on each side of an edit; longer runs a
 def ops_diff_html(ops: Sequence[Any], *, context: int = CONTEXT_WORDS) -> Markup:
     """[op, text] word edits ('=', '-', '+') as escaped HTML with <del>/<ins>; long unchanged runs elided."""
     steps = [(str(s[0]), str(s[1])) for s in ops if isinstance(s, (list, tuple)) and len(s) == 2]
-    parts: list[Markup] = []
+    parts: list[str] = []
     for i, (op, text) in enumerate(steps):
         if op == "-":
-            parts.append(Markup("<del>{}</del>").format(text))
+            parts.append(f"<del>{_e(text)}</del>")
         elif op == "+":
-            parts.append(Markup("<ins>{}</ins>").format(text))
+            parts.append(f"<ins>{_e(text)}</ins>")
         else:
             words = text.split()
             first, last = i == 0, i == len(steps) - 1
@@ -1427,8 +1753,31 @@ def ops_diff_html(ops: Sequence[Any], *, context: int = CONTEXT_WORDS) -> Markup
                 text = " ".join(words[:context]) + " …"
             elif not first and not last and len(words) > 2 * context:
                 text = " ".join(words[:context]) + " … " + " ".join(words[-context:])
-            parts.append(escape(text))
-    return Markup(" ").join(parts)
+            parts.append(_e(text))
+    return Markup(" ".join(parts))  # every part escaped above
+
+
+def _edit_key(edit: dict[str, Any]) -> tuple[Any, ...] | None:
+    """What edit_view reads of an edit, hashable; None for kinds it shows as raw JSON.
+
+    Equal keys mean equal views. An edited sentence's diff is keyed by its steps and their
+    types (a step of two words, or some other value); the slow, exact form of the steps
+    serves when a step is no sequence or holds something unhashable.
+    """
+    kind = str(edit.get("type", "edit"))
+    diff = edit.get("diff")
+    if kind == "edited" and isinstance(diff, list):
+        try:
+            key = (kind, tuple(map(tuple, diff)), tuple(map(type, diff)))
+            hash(key)
+            return key
+        except TypeError:
+            return (kind, tuple((str(s[0]), str(s[1])) for s in diff if isinstance(s, (list, tuple)) and len(s) == 2), None)
+    if kind == "cut":
+        return (kind, str(edit.get("from", "")))
+    if kind == "added":
+        return (kind, str(edit.get("to", "")))
+    return None
 
 
 def edit_view(edit: dict[str, Any]) -> EditView:
@@ -1437,21 +1786,24 @@ def edit_view(edit: dict[str, Any]) -> EditView:
     if kind == "edited" and isinstance(edit.get("diff"), list):
         return EditView("edited", "Sentence edited", ops_diff_html(edit["diff"]))
     if kind == "cut":
-        return EditView("cut", "Sentence cut", Markup("<del>{}</del>").format(str(edit.get("from", ""))))
+        return EditView("cut", "Sentence cut", Markup(f"<del>{_e(str(edit.get('from', '')))}</del>"))
     if kind == "added":
-        return EditView("added", "Sentence added", Markup("<ins>{}</ins>").format(str(edit.get("to", ""))))
+        return EditView("added", "Sentence added", Markup(f"<ins>{_e(str(edit.get('to', '')))}</ins>"))
     return EditView(kind, kind.replace("_", " ").capitalize(), escape(json.dumps(edit, ensure_ascii=False)))
+
+
+def _detail_text(value: Any) -> str:
+    """A details value as text: lists comma-joined, objects as JSON."""
+    if isinstance(value, list):
+        return ", ".join(_detail_text(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return "" if value is None else str(value)
 
 
 def detail_items(details: Any) -> tuple[DetailItem, ...]:
     """A discrepancy's parsed details as label/value pairs (keys sorted, lists comma-joined)."""
-    def text(value: Any) -> str:
-        if isinstance(value, list):
-            return ", ".join(text(v) for v in value)
-        if isinstance(value, dict):
-            return json.dumps(value, ensure_ascii=False, sort_keys=True)
-        return "" if value is None else str(value)
-
+    text = _detail_text
     if details is None or details == {} or details == []:
         return ()
     if not isinstance(details, dict):
@@ -1550,13 +1902,15 @@ def _article_page(
     event_href: str,
     framing_slugs: dict[str, str],
     stamp: str,
+    parts: _Parts | None = None,
 ) -> ArticlePage:
+    parts = parts or _Parts({art.id: art})
     text = data.texts.get(art.id, "")
     sentences = data.sentences.get(art.id, [])
     claims = data.claims.get(art.id, [])
     quotes = data.quotes.get(art.id, [])
     framing = data.framing.get(art.id, [])
-    rows = [_claim_row(c, art) for c in claims]
+    rows = [parts.row(c) for c in claims]
     highlights = [
         *(Highlight(q["start"], q["end"], "quote", f"quote: {q['speaker'] or 'unattributed'}")
           for q in quotes),
@@ -1567,7 +1921,7 @@ def _article_page(
           for f in framing),
         *(Highlight(c["start"], c["end"], "claim", row.source) for c, row in zip(claims, rows)),
     ]
-    published, iso = _when(art.published)
+    published, iso = art.when
     return ArticlePage(
         generated_at=stamp,
         title=art.title or "(untitled)",
@@ -1588,13 +1942,13 @@ def _article_page(
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     start: int
     end: int
     level: float
-    open: Markup
-    close: Markup
+    open: str  # HTML, escaped already
+    close: str
     children: list[_Node] = field(default_factory=list)
 
 
@@ -1615,13 +1969,12 @@ def highlight_text(
     reader or a test can match it to the extracted row; highlights with the same kind and
     offsets are merged into one element whose title lists every label.
     """
-    root = _Node(0, len(text), -1.0, Markup(), Markup())
+    root = _Node(0, len(text), -1.0, "", "")
     for start, end in paragraphs(text):
-        root.children.append(_Node(start, end, 0.0, Markup("<p>"), Markup("</p>")))
+        root.children.append(_Node(start, end, 0.0, "<p>", "</p>"))
     for index, start, end in sorted(sentences):
         _insert(root, text, start, end, _LEVELS["sentence"],
-                Markup('<span class="sentence" id="s{}">').format(index),
-                Markup('<span class="sentence">'), Markup("</span>"))
+                f'<span class="sentence" id="s{_e(index)}">', '<span class="sentence">', "</span>")
     merged: dict[tuple[str, int, int], list[Highlight]] = {}
     for h in highlights:
         if h.start is None or h.end is None:
@@ -1631,15 +1984,13 @@ def highlight_text(
         tag = "span" if kind == "quote" else "mark"
         label = "; ".join(dict.fromkeys(h.label for h in same if h.label))
         anchors = list(dict.fromkeys(h.anchor for h in same if h.anchor))
-        anchor = Markup(' id="{}"').format(anchors[0]) if anchors else Markup()
+        anchor = f' id="{_e(anchors[0])}"' if anchors else ""
         # merged highlights keep every anchor: the extra ones as empty spans just before
-        extra = Markup("").join(Markup('<span class="anchor" id="{}"></span>').format(a) for a in anchors[1:])
-        first = extra + Markup('<{} class="{}" title="{}" data-span="{}-{}"{}>').format(
-            tag, kind, label, start, end, anchor)
-        rest = Markup('<{} class="{}" title="{}" data-span="{}-{}">').format(tag, kind, label, start, end)
+        extra = "".join(f'<span class="anchor" id="{_e(a)}"></span>' for a in anchors[1:])
+        opening = f'<{tag} class="{_e(kind)}" title="{_e(label)}" data-span="{_e(start)}-{_e(end)}"'
+        first, rest = f"{extra}{opening}{anchor}>", f"{opening}>"
         for depth in range(_DEPTHS):
-            if _insert(root, text, start, end, _LEVELS[kind] + depth * _STEP, first, rest,
-                       Markup("</{}>").format(tag)):
+            if _insert(root, text, start, end, _LEVELS[kind] + depth * _STEP, first, rest, f"</{tag}>"):
                 break
     return _render(text, root)
 
@@ -1655,7 +2006,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 def _insert(
-    root: _Node, text: str, start: int, end: int, level: float, first: Markup, rest: Markup, close: Markup
+    root: _Node, text: str, start: int, end: int, level: float, first: str, rest: str, close: str
 ) -> bool:
     """Place [start, end) at `level`, cut at the boundaries of every outer element it crosses.
 
@@ -1664,10 +2015,9 @@ def _insert(
     start, end = max(0, start), min(len(text), end)
     if start >= end:
         return False
-    cuts = sorted({
-        b for node in _walk(root) if 0 <= node.level < level
-        for b in (node.start, node.end) if start < b < end
-    })
+    found: set[int] = set()
+    _cuts(root, start, end, level, found)
+    cuts = sorted(found)
     bounds = [start, *cuts, end]
     plan: list[tuple[_Node, int, int]] = []
     for s, e in zip(bounds, bounds[1:]):
@@ -1678,15 +2028,27 @@ def _insert(
         if parent is not root and (len(bounds) == 2 or text[s:e].strip()):
             plan.append((parent, s, e))
     for i, (parent, s, e) in enumerate(plan):
-        parent.children.append(_Node(s, e, level, first if i == 0 else rest, close))
-        parent.children.sort(key=lambda n: n.start)
+        # children stay sorted by start (after any with the same start, as a stable sort would)
+        bisect.insort_right(parent.children, _Node(s, e, level, first if i == 0 else rest, close), key=_node_start)
     return bool(plan)
 
 
-def _walk(node: _Node) -> Iterable[_Node]:
-    yield node
+_node_start = operator.attrgetter("start")
+
+
+def _cuts(node: _Node, start: int, end: int, level: float, found: set[int]) -> None:
+    """Boundaries strictly inside (start, end) of the nodes under `node` whose level is in [0, level).
+
+    Children lie within their parent, so only the children overlapping (start, end) are visited.
+    """
+    if 0 <= node.level < level:
+        if start < node.start < end:
+            found.add(node.start)
+        if start < node.end < end:
+            found.add(node.end)
     for child in node.children:
-        yield from _walk(child)
+        if child.start < end and start < child.end:
+            _cuts(child, start, end, level, found)
 
 
 def _container(root: _Node, start: int, end: int, level: float) -> _Node | None:
@@ -1705,12 +2067,17 @@ def _container(root: _Node, start: int, end: int, level: float) -> _Node | None:
 
 
 def _render(text: str, node: _Node) -> Markup:
-    parts = [node.open]
+    parts: list[str] = []
+    _render_into(text, node, parts)
+    return Markup("".join(parts))  # tags are built escaped, text is escaped here
+
+
+def _render_into(text: str, node: _Node, parts: list[str]) -> None:
+    parts.append(node.open)
     pos = node.start
     for child in node.children:
-        parts.append(escape(text[pos:child.start]))
-        parts.append(_render(text, child))
+        parts.append(_e(text[pos:child.start]))
+        _render_into(text, child, parts)
         pos = child.end
-    parts.append(escape(text[pos:node.end]))
+    parts.append(_e(text[pos:node.end]))
     parts.append(node.close)
-    return Markup("").join(parts)

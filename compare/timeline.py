@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 # Okabe-Ito colours, darkened where needed for contrast on white
 PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#8a6d00", "#3a8fc0", "#000000", "#a04000")
@@ -55,6 +55,29 @@ class Marker:
     icon_html: Markup  # a small standalone SVG of the marker, for the legend
 
 
+try:  # markupsafe's own replacement of & > < ' " in a str (C), used by markupsafe.escape
+    from markupsafe._speedups import _escape_inner as _escape_str  # type: ignore[import-not-found]
+except ImportError:  # other markupsafe versions: the same five replacements
+    def _escape_str(text: str, /) -> str:
+        return (text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+                .replace("'", "&#39;").replace('"', "&#34;"))
+
+
+def escape_text(value: object) -> str:
+    """markupsafe.escape(value) as a plain str, for HTML assembled in pieces and wrapped in Markup once.
+
+    A str gets the same five replacements as markupsafe (& > < ' "), without building a Markup
+    object per piece (that costs a failed __html__ lookup each); anything else (Markup,
+    numbers) goes through markupsafe.escape.
+    """
+    kind = type(value)
+    if kind is str:
+        return _escape_str(value)  # type: ignore[arg-type]
+    if kind is int:
+        return str(value)  # digits and a minus sign: nothing to escape
+    return str(escape(value))
+
+
 def key_letters(n: int) -> list[str]:
     """A, B, ..., Z, AA, AB, ...: one short key per outlet."""
     out = []
@@ -77,8 +100,8 @@ def markers(outlets: Sequence[str]) -> dict[str, Marker]:
         shape = SHAPES[(i + i // len(PALETTE)) % len(SHAPES)]
         icon = Markup(
             '<svg class="marker" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" '
-            'focusable="false">{}</svg>'
-        ).format(_shape(shape, 8.0, 8.0, RADIUS, colour))
+            f'focusable="false">{_shape(shape, 8.0, 8.0, RADIUS, colour)}</svg>'
+        )
         out[outlet] = Marker(outlet, key, colour, shape, SHAPE_NAMES[shape], icon)
     return out
 
@@ -89,13 +112,13 @@ def _num(x: float) -> str:
 
 def _shape(shape: str, x: float, y: float, r: float, colour: str) -> Markup:
     """One marker centred on (x, y); dark outline so light fills stay visible."""
-    style = Markup('fill="{}" stroke="#1b1b1b" stroke-width="1"').format(colour)
+    # numbers from _num need no escaping; every other value is escaped
+    style = f'fill="{escape_text(colour)}" stroke="#1b1b1b" stroke-width="1"'
     if shape == "circle":
-        return Markup('<circle cx="{}" cy="{}" r="{}" {}/>').format(_num(x), _num(y), _num(r), style)
+        return Markup(f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{_num(r)}" {style}/>')
     if shape == "square":
         s = r * 0.9
-        return Markup('<rect x="{}" y="{}" width="{}" height="{}" {}/>').format(
-            _num(x - s), _num(y - s), _num(2 * s), _num(2 * s), style)
+        return Markup(f'<rect x="{_num(x - s)}" y="{_num(y - s)}" width="{_num(2 * s)}" height="{_num(2 * s)}" {style}/>')
     if shape == "plus":
         a, b = r, r * 0.38
         pts = [(-b, -a), (b, -a), (b, -b), (a, -b), (a, b), (b, b), (b, a), (-b, a), (-b, b), (-a, b),
@@ -111,7 +134,7 @@ def _shape(shape: str, x: float, y: float, r: float, colour: str) -> Markup:
         pts = [(r * 1.1 * math.sin(2 * math.pi * k / sides), -r * 1.1 * math.cos(2 * math.pi * k / sides))
                for k in range(sides)]
     path = "M" + " L".join(f"{_num(x + dx)} {_num(y + dy)}" for dx, dy in pts) + " Z"
-    return Markup('<path d="{}" {}/>').format(path, style)
+    return Markup(f'<path d="{path}" {style}/>')
 
 
 def nice_step(span: float, ticks: int = 5) -> float:
@@ -173,43 +196,39 @@ def chart_svg(points: Sequence[Point], marks: dict[str, Marker], *, chart_id: st
         v = min(max(v, y_min), y_max)
         return TOP + plot_h * (1 - (v - y_min) / (y_max - y_min))
 
-    parts: list[Markup] = [
-        Markup('<svg class="timeline" role="img" viewBox="0 0 {} {}" width="{}" height="{}" '
-               'aria-labelledby="{}-t {}-d" preserveAspectRatio="xMinYMin meet">').format(
-            WIDTH, HEIGHT, WIDTH, HEIGHT, chart_id, chart_id),
-        Markup('<title id="{}-t">{}</title>').format(chart_id, title),
-        Markup('<desc id="{}-d">{}</desc>').format(chart_id, desc),
-        Markup('<rect x="0" y="0" width="{}" height="{}" fill="#ffffff"/>').format(WIDTH, HEIGHT),
+    e, cid = escape_text, escape_text(chart_id)  # numbers from _num and ints need no escaping
+    parts: list[str] = [
+        f'<svg class="timeline" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+        f'aria-labelledby="{cid}-t {cid}-d" preserveAspectRatio="xMinYMin meet">',
+        f'<title id="{cid}-t">{e(title)}</title>',
+        f'<desc id="{cid}-d">{e(desc)}</desc>',
+        f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
     ]
     # y grid and labels
-    parts.append(Markup('<g class="axis y" font-size="12" fill="#333333">'))
+    parts.append('<g class="axis y" font-size="12" fill="#333333">')
     tick = y_min
     while tick <= y_max + step / 1000:
-        y = py(tick)
-        parts.append(Markup(
-            '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#d9d9d9" stroke-width="1"/>'
-            '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle">{}</text>').format(
-            LEFT, WIDTH - RIGHT, _num(y), _num(y), LEFT - 8, _num(y), _fmt_value(tick)))
+        y = _num(py(tick))
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}" stroke="#d9d9d9" stroke-width="1"/>'
+            f'<text x="{LEFT - 8}" y="{y}" text-anchor="end" dominant-baseline="middle">{e(_fmt_value(tick))}</text>')
         tick += step
-    parts.append(Markup("</g>"))
+    parts.append("</g>")
     # x axis ticks: dates on the first line, times on the second
-    parts.append(Markup('<g class="axis x" font-size="12" fill="#333333">'))
-    parts.append(Markup('<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#555555"/>').format(
-        LEFT, WIDTH - RIGHT, TOP + plot_h, TOP + plot_h))
+    parts.append('<g class="axis x" font-size="12" fill="#333333">')
+    parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" stroke="#555555"/>')
     ticks = time_ticks(t0, t1)
     daily = len(ticks) > 1 and (ticks[1] - ticks[0]) >= timedelta(days=1)
     for t in ticks:
-        x = px(t)
-        parts.append(Markup(
-            '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#555555"/>'
-            '<text x="{}" y="{}" text-anchor="middle"><tspan x="{}" dy="0">{}</tspan>'
-            '<tspan x="{}" dy="14">{}</tspan></text>').format(
-            _num(x), _num(x), TOP + plot_h, TOP + plot_h + 5, _num(x), TOP + plot_h + 19,
-            _num(x), t.strftime("%d %b %Y"), _num(x), "" if daily else t.strftime("%H:%M")))
-    parts.append(Markup("</g>"))
-    parts.append(Markup('<text x="14" y="{}" font-size="12" fill="#333333" transform="rotate(-90 14 {})" '
-                        'text-anchor="middle">figure reported</text>').format(
-        _num(TOP + plot_h / 2), _num(TOP + plot_h / 2)))
+        x = _num(px(t))
+        parts.append(
+            f'<line x1="{x}" x2="{x}" y1="{TOP + plot_h}" y2="{TOP + plot_h + 5}" stroke="#555555"/>'
+            f'<text x="{x}" y="{TOP + plot_h + 19}" text-anchor="middle"><tspan x="{x}" dy="0">{e(t.strftime("%d %b %Y"))}</tspan>'
+            f'<tspan x="{x}" dy="14">{"" if daily else e(t.strftime("%H:%M"))}</tspan></text>')
+    parts.append("</g>")
+    middle = _num(TOP + plot_h / 2)
+    parts.append(f'<text x="14" y="{middle}" font-size="12" fill="#333333" transform="rotate(-90 14 {middle})" '
+                 'text-anchor="middle">figure reported</text>')
 
     by_outlet: dict[str, list[Point]] = {}
     for p in sorted(points, key=lambda p: (p.published, p.value)):
@@ -218,33 +237,30 @@ def chart_svg(points: Sequence[Point], marks: dict[str, Marker], *, chart_id: st
     for outlet, pts in by_outlet.items():
         if len(pts) > 1:
             coords = " ".join(f"{_num(px(p.published))},{_num(py(p.value))}" for p in pts)
-            parts.append(Markup(
-                '<polyline points="{}" fill="none" stroke="{}" stroke-width="1.5" stroke-opacity="0.55"/>'
-            ).format(coords, marks[outlet].colour))
+            parts.append(f'<polyline points="{coords}" fill="none" stroke="{e(marks[outlet].colour)}" '
+                         'stroke-width="1.5" stroke-opacity="0.55"/>')
     for outlet, pts in by_outlet.items():
         mark = marks[outlet]
+        colour = e(mark.colour)
         for p in pts:
             x, y = px(p.published), py(p.value)
-            whiskers: list[Markup] = []
+            whiskers = ""
             if p.low is not None and p.high is not None and p.low != p.high:
-                whiskers.append(Markup(
-                    '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2"/>').format(
-                    _num(x), _num(x), _num(py(p.low)), _num(py(p.high)), mark.colour))
+                whiskers = (f'<line x1="{_num(x)}" x2="{_num(x)}" y1="{_num(py(p.low))}" y2="{_num(py(p.high))}" '
+                            f'stroke="{colour}" stroke-width="2"/>')
             elif (p.low is None) != (p.high is None):  # "more than" opens upwards, "fewer than" down
                 sign = -1 if p.high is None else 1
                 tip = y + sign * OPEN_WHISKER
-                whiskers.append(Markup(
-                    '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2" stroke-dasharray="3 2"/>'
-                    '<path d="M{} {} L{} {} L{} {}" fill="none" stroke="{}" stroke-width="2"/>').format(
-                    _num(x), _num(x), _num(y), _num(tip), mark.colour,
-                    _num(x - 4), _num(tip - sign * 5), _num(x), _num(tip), _num(x + 4), _num(tip - sign * 5),
-                    mark.colour))
+                whiskers = (
+                    f'<line x1="{_num(x)}" x2="{_num(x)}" y1="{_num(y)}" y2="{_num(tip)}" stroke="{colour}" '
+                    'stroke-width="2" stroke-dasharray="3 2"/>'
+                    f'<path d="M{_num(x - 4)} {_num(tip - sign * 5)} L{_num(x)} {_num(tip)} L{_num(x + 4)} '
+                    f'{_num(tip - sign * 5)}" fill="none" stroke="{colour}" stroke-width="2"/>')
             label = (f"{p.outlet} ({mark.key}): “{p.figure}” = {_fmt_value(p.value)}, "
                      f"published {p.published:%Y-%m-%d %H:%M}; cited: {p.source}")
-            parts.append(Markup('<a href="{}"><g class="point"><title>{}</title>{}{}'
-                                '<text x="{}" y="{}" font-size="11" font-weight="700" fill="#1b1b1b">{}</text>'
-                                '</g></a>').format(
-                p.href, label, Markup("").join(whiskers), _shape(mark.shape, x, y, RADIUS, mark.colour),
-                _num(x + 8), _num(y - 6), mark.key))
-    parts.append(Markup("</svg>"))
-    return Markup("").join(parts)
+            parts.append(f'<a href="{e(p.href)}"><g class="point"><title>{e(label)}</title>{whiskers}'
+                         f'{_shape(mark.shape, x, y, RADIUS, mark.colour)}'
+                         f'<text x="{_num(x + 8)}" y="{_num(y - 6)}" font-size="11" font-weight="700" '
+                         f'fill="#1b1b1b">{e(mark.key)}</text></g></a>')
+    parts.append("</svg>")
+    return Markup("".join(parts))  # every value escaped above

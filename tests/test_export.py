@@ -149,3 +149,39 @@ def test_export_empty_database(tmp_path: Path) -> None:
         assert all(pl.read_parquet(p).height == 0 for p in written)
     finally:
         con.close()
+
+
+def test_export_json_text_matches_build_json_on_awkward_values(
+    sample_con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """The JSON file is serialised by DuckDB row by row; its content must equal build_json's."""
+    con = sample_con
+    con.execute("UPDATE claims SET value = 'nan'::DOUBLE, low = 'inf'::DOUBLE, high = 0.30000000000000004 "
+                "WHERE id = 'c-y1'")
+    con.execute("UPDATE articles SET published = TIMESTAMP '2024-10-18 09:00:00.000123' WHERE id = 'a-bbc'")
+    con.execute("UPDATE articles SET published = TIMESTAMP '0999-01-02 03:04:05' WHERE id = 'a-yonhap'")
+    con.execute("UPDATE discrepancies SET severity = 'nan'::DOUBLE, claim_ids = NULL WHERE id = 'd-quote'")
+    details = [
+        '{"a": NaN, "b": [Infinity, -Infinity], "c": "NaN"}', '{"big": 1e999, "ok": 1e300}',
+        "not json", "", "  ", None, ' {"padded": [1, 2.0, "x\\u2028y"]} ', '"just a string"', "42",
+        '{"id": "9e123", "dup": 1, "dup": 2}',
+    ]
+    for i, text in enumerate(details):
+        con.execute(
+            "INSERT INTO discrepancies (id, event_id, kind, severity, summary, details) VALUES (?, ?, ?, ?, ?, ?)",
+            [f"d-x{i}", NK, "number_conflict", 0.1 * i, f"awkward {i}", text])
+    target = tmp_path / "out.json"
+    export.export(con, fmt="json", out=target, generated_at=GENERATED)
+    text = target.read_text(encoding="utf-8")
+    assert text.endswith("}\n")
+    built = export.build_json(con, generated_at=GENERATED)
+    # dumped again, so that key order and 1 against 1.0 count as differences too
+    assert json.dumps(json.loads(text)) == json.dumps(built)
+    assert json.dumps(json.loads(export.dump_json(built))) == json.dumps(built)
+    rows = {d["id"]: d for d in event(built, NK)["discrepancies"]}
+    assert rows["d-x0"]["details"] == {"a": None, "b": [None, None], "c": "NaN"}
+    assert rows["d-x1"]["details"] == {"big": None, "ok": 1e300}
+    assert (rows["d-x2"]["details"], rows["d-x3"]["details"], rows["d-x5"]["details"]) == ("not json", None, None)
+    assert rows["d-quote"]["severity"] is None and rows["d-quote"]["claim_ids"] == []
+    bbc = next(a for a in event(built, NK)["articles"] if a["id"] == "a-bbc")
+    assert bbc["published"] == "2024-10-18T09:00:00.000123"
