@@ -842,3 +842,24 @@ def test_report_big_event_timelines_and_summary(big_page: tuple[str, BeautifulSo
     ids = {str(tag["id"]) for tag in soup.find_all(id=True)}
     targets = {str(a["href"])[1:] for a in soup.select('a[href^="#"]')}
     assert targets and targets <= ids
+
+
+def test_report_discrepancies_json_equals_export_on_awkward_details(
+    sample_con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """discrepancies.json reuses the details the pages parsed; its content must be build_json's."""
+    from compare import export
+
+    details = ['{"a": NaN}', '{"big": 1e999}', "not json", "", None, ' {"ok": [1, 2.0]} ', '"text"', "[1, 2,]"]
+    for i, text in enumerate(details):
+        sample_con.execute(
+            "INSERT INTO discrepancies (id, event_id, kind, severity, summary, status, details) "
+            "VALUES (?, ?, 'number_conflict', 0.5, ?, 'new', ?)", [f"d-aw{i}", NK, f"awkward {i}", text])
+    report.run(sample_con, Settings(out=tmp_path), generated_at=GENERATED)
+    written = json.loads((tmp_path / "discrepancies.json").read_text(encoding="utf-8"))
+    # dumped again, so that key order and 1 against 1.0 count as differences too
+    assert json.dumps(written) == json.dumps(export.build_json(sample_con, generated_at=GENERATED))
+    rows = {d["id"]: d["details"] for e in written["events"] for d in e["discrepancies"]}
+    assert rows["d-aw0"] == {"a": None} and rows["d-aw1"] == {"big": None}
+    assert (rows["d-aw2"], rows["d-aw3"], rows["d-aw4"], rows["d-aw7"]) == ("not json", None, None, "[1, 2,]")
+    assert rows["d-aw5"] == {"ok": [1, 2.0]} and rows["d-aw6"] == "text"
