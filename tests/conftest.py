@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Iterator
@@ -45,3 +48,17 @@ def seeds_con(seeds_run: tuple[Path, Path]) -> Iterator[duckdb.DuckDBPyConnectio
     con = store.connect(seeds_run[0], read_only=True)
     yield con
     con.close()
+
+
+@contextmanager
+def database_held_by_another_process(db: Path) -> Iterator[None]:
+    """Another process holds `db` open (and so its write lock) for the duration of the block."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)", str(db)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from compare import cli, nlp as nlp_module
 
-from .conftest import GIVEN_SEED, ROOT, SEEDS
+from .conftest import GIVEN_SEED, ROOT, SEEDS, database_held_by_another_process
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()
@@ -165,19 +165,12 @@ def test_cli_no_language_model_exits_3(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_cli_locked_database_exits_3(tmp_path: Path) -> None:
     db = tmp_path / "locked.duckdb"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)", str(db)],
-        stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    with database_held_by_another_process(db):
         config = tmp_path / "c.toml"
         config.write_text("lock_timeout = 0.5\n")
         result = runner.invoke(cli.app, ["match", "--db", str(db), "--config", str(config)])
         assert result.exit_code == 3
         assert "cannot open database" in result.stderr
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 def test_cli_python_dash_m_and_help_work() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from .conftest import SEEDS
+from .conftest import SEEDS, database_held_by_another_process
 
 pytestmark = pytest.mark.slow
 
@@ -145,11 +145,7 @@ def test_nightly_kill_9_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -
 
 def test_nightly_second_writer_waits_then_exits_3(tmp_path: Path) -> None:
     db = tmp_path / "busy.duckdb"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)", str(db)],
-        stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    with database_held_by_another_process(db):
         config = tmp_path / "c.toml"
         config.write_text("lock_timeout = 1.0\n", encoding="utf-8")
         started = time.monotonic()
@@ -158,9 +154,6 @@ def test_nightly_second_writer_waits_then_exits_3(tmp_path: Path) -> None:
         assert result.returncode == 3
         assert waited >= 1.0
         assert len([l for l in result.stderr.splitlines() if l.startswith("error:")]) == 1
-    finally:
-        holder.kill()
-        holder.wait()
     # the database the first writer held is intact and usable
     con = duckdb.connect(str(db))
     con.close()
