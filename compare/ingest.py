@@ -559,11 +559,10 @@ def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, inputs: list[Path
                 con.execute("INSERT INTO articles SELECT * FROM _new_articles WHERE id NOT IN (SELECT id FROM articles)")
             finally:
                 con.unregister("_new_articles")
-        for event in events.values():
-            con.execute("INSERT OR REPLACE INTO events VALUES (?, ?, ?)", [event["id"], event["title"], event["origin"]])
-        if read:
-            con.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
-                            [[p, size, mtime, run_id] for p, (size, mtime) in sorted(read.items())])
+        store.replace_frame(con, "events", store.to_frame("events", list(events.values())))
+        store.replace_frame(con, "files", store.to_frame("files", [
+            {"path": p, "size": size, "mtime_ns": mtime, "run_id": run_id} for p, (size, mtime) in sorted(read.items())]),
+            key="path")
         if run_id is not None and failures:
             store.insert_frame(con, "ingest_errors", store.to_frame(
                 "ingest_errors", [{"run_id": run_id, "path": f.path, "error": f.error} for f in failures]))
