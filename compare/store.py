@@ -239,7 +239,7 @@ def to_frame(table: str, rows: list[dict]) -> pl.DataFrame:
     schema = SCHEMAS[table]
     if not rows:
         return empty_frame(table)
-    return pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema, orient="row")
+    return pl.DataFrame({k: [r.get(k) for r in rows] for k in schema}, schema=schema)
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
