@@ -183,3 +183,35 @@ def test_extract_pending_lists_new_articles_in_id_order(con: duckdb.DuckDBPyConn
     assert [article_id for article_id, _ in todo] == sorted(article_ids(con).values())
     texts = dict(con.execute("SELECT id, text FROM articles").fetchall())
     assert all(texts[i] == t for i, t in todo)
+
+
+def _extract_seeds(tmp: Path, name: str, workers: int, batch_size: int) -> dict[str, list[tuple[Any, ...]]]:
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    settings = Settings(db=tmp / f"{name}.duckdb", out=tmp / name, workers=workers, batch_size=batch_size)
+    connection = store.connect(settings.db)
+    try:
+        ingest.run(connection, settings, inputs=[seeds])
+        result = extract.run(connection, settings)
+        assert result.counts["articles"] == connection.execute("SELECT count(*) FROM articles").fetchone()[0]
+        return snapshot(connection)
+    finally:
+        connection.close()
+
+
+def test_extract_worker_processes_write_what_one_process_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pools: list[int] = []
+    real = extract._pool_rows
+
+    def counted(*args: Any) -> Any:
+        pools.append(args[2])
+        return real(*args)
+
+    monkeypatch.setattr(extract, "_pool_rows", counted)
+    # batch 1 -> shards of 2 articles: the seeds (14 articles) take the worker pool's path,
+    # which needs at least two shards
+    seeds_count = len(list((Path(__file__).resolve().parent.parent / "seeds").rglob("*.*"))) - 1
+    assert seeds_count >= 2 * extract.shard_size(Settings(batch_size=1))
+    pooled = _extract_seeds(tmp_path, "pool", workers=2, batch_size=1)
+    single = _extract_seeds(tmp_path, "single", workers=1, batch_size=1)
+    assert pools == [2]  # only the two-worker run used the pool
+    assert pooled["claims"] and pooled == single

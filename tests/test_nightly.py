@@ -169,3 +169,47 @@ def test_nightly_rerun_on_unchanged_input_reads_and_extracts_nothing(tmp_path: P
     summary = [line for line in second.stderr.splitlines() if line.startswith("run:")][-1]
     assert "files_read=0" in summary and "articles=0" in summary
     assert "unchanged_events=2" in summary
+
+
+def _children(pid: int) -> set[int]:
+    """Process ids whose parent is `pid` (read from /proc)."""
+    out = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                out.add(int(entry.name))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find worker processes")
+def test_nightly_kill_9_during_two_worker_extraction_leaves_no_workers(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    clean = tmp_path / "clean.duckdb"
+    done = _run(["run", str(seeds), "--db", str(clean), "--out", str(tmp_path / "rc"), "--workers", "1", "-q"], cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    db = tmp_path / "killed.duckdb"
+    # batch size 1: shards of two articles, so the 14 seed articles go to the worker pool
+    args = ["run", str(seeds), "--db", str(db), "--out", str(tmp_path / "rk"), "--workers", "2", "-q"]
+    (tmp_path / "small.toml").write_text("batch_size = 1\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "compare", *args, "--config", str(tmp_path / "small.toml")],
+                            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(workers) < 2 and proc.poll() is None:
+        workers |= _children(proc.pid)
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the run never started its worker processes"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+        time.sleep(0.1)
+    assert not [w for w in workers if Path(f"/proc/{w}").exists()], "worker processes outlived the killed run"
+    rerun = _run([*args, "--config", str(tmp_path / "small.toml")], cwd=tmp_path)
+    assert rerun.returncode == 0, rerun.stderr
+    assert _contents(db) == _contents(clean)

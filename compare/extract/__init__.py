@@ -7,6 +7,8 @@ module runs them over the articles that are new or changed, in batches through `
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -208,12 +210,10 @@ def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, nlp: Language | N
     if settings.executor == "dask":
         _run_dask(con, settings, todo, key, totals)
         return StageResult("extract", totals)
-    nlp = nlp or build_pipeline(settings.model, lexicon_files=settings.extra_lexicons)
-    # one nlp.pipe over everything pending (worker processes start once), written in chunks
-    # as the rows stream back, so a kill loses at most one chunk and no Doc is kept
-    chunk = max(settings.batch_size * settings.worker_count() * 4, 64)
     texts = dict(todo)
     batch: list[tuple[str, dict[str, list[dict[str, Any]]]]] = []
+    # written in chunks as rows stream back, so a kill loses at most one chunk and no Doc is kept
+    chunk = max(settings.batch_size * settings.worker_count() * 4, 64)
 
     def flush() -> None:
         written = write_batch(con, batch, [text_key(key, texts[a]) for a, _ in batch])
@@ -224,14 +224,86 @@ def run(con: duckdb.DuckDBPyConnection, settings: Settings, *, nlp: Language | N
         if progress is not None:
             progress(totals["articles"], len(todo))
 
-    stream = process(nlp, [t for _, t in todo], batch_size=settings.batch_size, workers=settings.worker_count())
-    for (article_id, _), rows in zip(todo, stream):
-        batch.append((article_id, with_ids(article_id, rows)))
+    for article_id, rows in _rows(todo, settings, nlp):
+        batch.append((article_id, rows))
         if len(batch) >= chunk:
             flush()
     if batch:
         flush()
     return StageResult("extract", totals)
+
+
+def shard_size(settings: Settings) -> int:
+    """Articles per shard sent to a worker process: small enough that every worker gets work
+    on a small corpus and a kill loses little, large enough that shipping them is cheap."""
+    return max(settings.batch_size * 2, 2)
+
+
+def _rows(todo: list[tuple[str, str]], settings: Settings,
+          nlp: Language | None) -> Iterator[tuple[str, dict[str, list[dict[str, Any]]]]]:
+    """(article id, rows) for every pending article, in order.
+
+    With one worker (or too little work to share) the pipeline runs here; otherwise worker
+    processes each load the pipeline once and send back rows, never Docs, which costs far less
+    between processes than `nlp.pipe(n_process=...)` shipping whole Docs.
+    """
+    workers = settings.worker_count()
+    size = shard_size(settings)
+    if workers < 2 or len(todo) < 2 * size:
+        nlp = nlp or build_pipeline(settings.model, lexicon_files=settings.extra_lexicons)
+        stream = process(nlp, [t for _, t in todo], batch_size=settings.batch_size, workers=1)
+        for (article_id, _), rows in zip(todo, stream):
+            yield article_id, with_ids(article_id, rows)
+        return
+    yield from _pool_rows(todo, settings, workers, size)
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a worker: exit when the parent process dies (a killed run leaves no workers behind)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        if libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) == 0 and os.getppid() == parent:
+            return
+    except (OSError, AttributeError):
+        pass
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _pool_rows(todo: list[tuple[str, str]], settings: Settings, workers: int,
+               size: int) -> Iterator[tuple[str, dict[str, list[dict[str, Any]]]]]:
+    """Rows from a pool of worker processes, in order, with a bounded number of shards in
+    flight so memory stays flat however many articles are pending."""
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    shards = (todo[i:i + size] for i in range(0, len(todo), size))
+    lexicons = tuple(str(p) for p in settings.extra_lexicons)
+    # fork where it is safe (Linux): workers start at once and any calling script works, with
+    # or without a main guard; workers never touch the parent's database connection and leave
+    # through os._exit, so its threads and handles are never used in a child
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
+        flight: deque[Any] = deque()
+        for shard in shards:
+            flight.append(pool.submit(extract_shard, shard, settings.model, lexicons, settings.batch_size))
+            if len(flight) >= 3 * workers:
+                yield from flight.popleft().result()
+        while flight:
+            yield from flight.popleft().result()
 
 
 def extract_texts(nlp: Language, texts: Iterable[str], *, batch_size: int = 16, workers: int = 1) -> Iterator[dict[str, list[dict[str, Any]]]]:
