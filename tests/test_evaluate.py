@@ -72,3 +72,24 @@ def test_evaluate_discrepancies_meet_pinned_floors(nlp: Language) -> None:
                 below[f"{kind}_{metric}"] = (round(scores[kind][metric], 3), floor)
     assert not below, f"matching scores below their floors (score, floor): {below}"
     assert all(scores[k]["expected"] >= 3 for k in DISCREPANCY_KINDS)
+
+
+@pytest.mark.slow
+def test_evaluate_newsquant_lists_misses_extras_and_wrong_bounds(nlp: Language, tmp_path: Path) -> None:
+    import json
+
+    data = [
+        {"text": "The bakery sold more than 40 loaves on Monday.",
+         "quantities": [{"value": "40.0", "change": "=", "unit": "loaves"}]},
+        {"text": "The ferry carried 300 passengers and 12 cars.",
+         "quantities": [{"value": "300.0", "change": "=", "unit": "passengers"},
+                        {"value": "15.0", "change": "=", "unit": "cars"}]},
+    ]
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    errors: list[str] = []
+    scores = score_newsquant(nlp, path, errors=errors)
+    assert scores["value_recall"] == pytest.approx(200 / 3)
+    assert scores["bound_recall"] == pytest.approx(100 / 3)
+    assert errors[0].splitlines()[1:] == ["  bound = -> >: 'more than 40' (more_than)"]
+    assert errors[1].splitlines()[1:] == ["  missed 15 =", "  extra 12 =: '12'"]
