@@ -80,11 +80,18 @@ def test_quantities_figure_that_refers_back_takes_measure_from_its_subject(
     ("Exports fell by 7% in March.", "7%", "down"),
     ("Shares dropped 3 per cent on Monday.", "3 per cent", "down"),
     ("The firm cut its workforce by 200.", "200", "down"),
+    # the size of a change measured in points, places or a currency's cents
+    ("The index gained 150 points on Friday.", "150", "up"),
+    ("The club slipped four places in the league table.", "four", "down"),
+    ("The shares climbed 12 sen to RM4.10.", "12 sen", "up"),
+    ("The miner added 20 cents to $3.40.", "20 cents", "up"),
+    ("The shares climbed 12 sen to RM4.10.", "RM4.10", None),
     # a level, not a change
     ("The death toll rose to 2,000.", "2,000", None),
     ("Exports rose to $2bn last year.", "$2bn", None),
     # an amount, not a change
     ("Gunmen killed 12 people in the village.", "12", None),
+    ("The retailer added 300 jobs at its depot.", "300", None),
 ])
 def test_quantities_direction_of_a_change(nlp: Language, text: str, figure: str, direction: str | None) -> None:
     assert one_claim(nlp, text, figure)["direction"] == direction

@@ -189,6 +189,9 @@ class QuantityClaims:
         lex = self.lex
         if root.dep_ == "pobj" and head.lower_ == "by" and head.head.pos_ in ("VERB", "NOUN"):
             lemma = head.head.lemma_.lower()
+        elif noun is not None and noun.i != root.i and noun.head.pos_ == "VERB" and (
+                noun.dep_ == "npadvmod" or (noun.dep_ == "dobj" and noun.lower_ in lex.change_steps)):
+            lemma = noun.head.lemma_.lower()  # "rose 200 points", "climbed three places": the size of the change
         elif noun is not None and noun.i != root.i and noun.dep_ == "dobj" and noun.head.pos_ == "VERB" \
                 and noun.head.lemma_.lower() in lex.change_down and noun.head.lemma_.lower() not in lex.change_by_only:
             lemma = noun.head.lemma_.lower()  # "cut 200 jobs": the jobs are what goes down
