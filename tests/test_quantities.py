@@ -210,3 +210,24 @@ def test_quantities_component_on_hand_built_parse_takes_measure_from_given_lemma
               lemmas=["gunman", lemma, "12", "people", "."])
     claim = component(doc)._.claims[0]
     assert (claim["counted"], claim["measure"], claim["predicate"]) == ("people", measure, lemma)
+
+
+# -- conversions in brackets -------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "figure", "qualifier", "low", "high", "direction"), [
+    ("The fund holds more than 40 million Swiss francs (US$44 million) in bonds.", "US$44 million",
+     "more_than", 44_000_000, None, None),
+    ("The engine makes just under 200 hp (149 kW / 203 PS) at full revs.", "149 kW", "less_than", None, 149, None),
+    ("The engine makes just under 200 hp (149 kW / 203 PS) at full revs.", "203 PS", "less_than", None, 203, None),
+    ("The lake fell by 2 to 3 metres (6.5 to 10 feet) over the summer.", "6.5 to 10 feet", "range", 6.5, 10, "down"),
+    ("The runway was extended by about 500 metres (1,640 feet) last year.", "1,640 feet", "approx", 1476, 1804, "up"),
+    # not conversions: a share, a figure of the same unit, a figure with its own qualifier
+    ("Nearly 2,000 people (15%) were hurt in the floods.", "15%", "exact", 15, 15, None),
+    ("More than 300 recruits (200 of them conscripts) arrived.", "200", "exact", 200, 200, None),
+    ("Rents rose by about $300 (nearly £240) a month.", "nearly £240", "approx", 216, 240, None),
+])
+def test_quantities_conversion_in_brackets_asserts_what_the_original_does(
+        nlp: Language, text: str, figure: str, qualifier: str, low: float | None, high: float | None,
+        direction: str | None) -> None:
+    claim = one_claim(nlp, text, figure)
+    assert (claim["qualifier"], claim["low"], claim["high"], claim["direction"]) == (qualifier, low, high, direction)

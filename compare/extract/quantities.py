@@ -69,6 +69,7 @@ class QuantityClaims:
             s0, s1 = bounds[index] if index >= 0 else (0, len(text))
             claim.update(sentence_index=index, sentence=text[s0:s1])
             claims.append(claim)
+        _inherit_conversions(claims, text)
         self._inherit_measures(claims)
         doc._.claims = claims
         return doc
@@ -268,6 +269,47 @@ class QuantityClaims:
                 if tok.lower_ in m.adjectives or tok.lemma_.lower() in m.predicates:
                     return m.name
         return None
+
+
+# "more than 7.5 million crowns (US$1.1 million)", "just under 300 hp (224 kW / 305 PS)": the
+# text between a figure and the opening bracket of its conversion holds no digits or clause
+_CONVERSION_OPEN = re.compile(r"[^\d()\[\].;:!?]{0,30}?\(\s*")
+_CONVERSION_NEXT = re.compile(r"\s*(?:/|,|;|or|=)\s*")
+# the conversion fills its bracket, up to a unit word or two ("1.8 to 2.7 Fahrenheit)")
+_CONVERSION_CLOSE = re.compile(r"(?:\s*[^\W\d_]+(?:[\s-][^\W\d_]+)?)?\s*(?:\)|/|,|;|or\b|=)")
+
+
+def _inherit_conversions(claims: list[dict[str, Any]], text: str) -> None:
+    """A figure restated in other units in brackets asserts what the original does.
+
+    "more than 7.5 million crowns (US$1.1 million)" makes both figures lower bounds; "fell by
+    1 to 1.5C (1.8 to 2.7F)" makes both changes. Only an exact (or range), undirected figure
+    that fills its bracket (or one slash-separated part of it) and names a unit of its own
+    inherits; a percentage in brackets is a share, not a conversion.
+    """
+    converts: dict[int, int] = {}  # index of a conversion -> index of the figure it restates
+    for i in range(1, len(claims)):
+        conv, prev = claims[i], claims[i - 1]
+        gap = text[prev["end"]:conv["start"]]
+        if _CONVERSION_OPEN.fullmatch(gap):
+            j = i - 1
+        elif i - 1 in converts and _CONVERSION_NEXT.fullmatch(gap):
+            j = converts[i - 1]
+        else:
+            continue
+        source = claims[j]
+        if not _CONVERSION_CLOSE.match(text, conv["end"]) or "%" in (conv["unit"], source["unit"]) \
+                or conv["unit"] == source["unit"] or conv["direction"] is not None \
+                or conv["qualifier"] not in ("exact", "range"):
+            continue
+        converts[i] = j
+        conv["direction"] = source["direction"]
+        if conv["qualifier"] == "exact" and source["qualifier"] not in ("exact", "range", "vague") \
+                and source["value"]:
+            ratio = conv["value"] / source["value"]
+            conv["qualifier"] = source["qualifier"]
+            conv["low"], conv["high"] = (None if b is None else round(b * ratio, 6)
+                                         for b in (source["low"], source["high"]))
 
 
 def _sentence_index(starts: list[int], char: int) -> int:
