@@ -40,6 +40,8 @@ def test_numbers_words_to_number_reads_every_form(text: str, value: float) -> No
     ("20,000 to 50,000 people", ("20,000 to 50,000", None, 20000, 50000, "range", None)),
     ("5,000-6,000 people", ("5,000-6,000", None, 5000, 6000, "range", None)),
     ("rose 25 per cent", ("25 per cent", 25, 25, 25, "exact", "%")),
+    ("rose 0.3 percentage points", ("0.3 percentage points", 0.3, 0.3, 0.3, "exact", "pp")),
+    ("cut by 2 percent", ("2 percent", 2, 2, 2, "exact", "%")),
     ("rose 25%", ("25%", 25, 25, 25, "exact", "%")),
     ("a $2bn package", ("$2bn", 2e9, 2e9, 2e9, "exact", "USD")),
     ("a €500m loan", ("€500m", 5e8, 5e8, 5e8, "exact", "EUR")),

@@ -86,6 +86,20 @@ def test_quantities_figure_that_refers_back_takes_measure_from_its_subject(
     ("The shares climbed 12 sen to RM4.10.", "12 sen", "up"),
     ("The miner added 20 cents to $3.40.", "20 cents", "up"),
     ("The shares climbed 12 sen to RM4.10.", "RM4.10", None),
+    # a particle of a verb of movement; other particles are not directions
+    ("The index was trending down 0.4% at midday.", "0.4%", "down"),
+    ("The stock ended up 3% on the day.", "3%", "up"),
+    ("Exports made up 40% of output.", "40%", None),
+    ("Air defences shot down 20 drones overnight.", "20", None),
+    ("The firm now expects a profit of $5bn, up $400m from its earlier forecast.", "$400m", "up"),
+    # the way is said before "by"
+    ("The forecast was revised upward by 40 billion yen.", "40 billion yen", "up"),
+    ("Prices were lower by 3% than a year earlier.", "3%", "down"),
+    ("The central bank revised its outlook down by 0.3 percentage points.", "0.3 percentage points", "down"),
+    # a change whose verb is left out ("profits [rose] by 3%")
+    ("Sales rose 5% in March, and profits by 3%.", "3%", "up"),
+    ("Shares of the miner were down 2%, the refiner by 1.5% and the bank was flat.", "1.5%", "down"),
+    ("Sales rose 5% in March, helped by 3% inflation.", "3%", None),
     # a level, not a change
     ("The death toll rose to 2,000.", "2,000", None),
     ("Exports rose to $2bn last year.", "$2bn", None),

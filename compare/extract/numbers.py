@@ -79,7 +79,7 @@ _CORE = (
 _VAGUE_RE = "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in VAGUE), key=len, reverse=True))
 
 _PREFIX_Q = "|".join(p for p, _ in _PREFIX_QUALIFIERS)
-_UNIT_AFTER_A = r"(?:\s?%|\s?per\s?cent|\s?percent)"
+_UNIT_AFTER_A = r"(?:\s?%|\s?per\s?cent|\s?percent)(?!age)"
 
 
 @lru_cache(maxsize=8)

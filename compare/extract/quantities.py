@@ -70,6 +70,7 @@ class QuantityClaims:
             claim.update(sentence_index=index, sentence=text[s0:s1])
             claims.append(claim)
         _inherit_conversions(claims, text)
+        _inherit_gapped_directions(claims, doc)
         self._inherit_measures(claims)
         doc._.claims = claims
         return doc
@@ -178,8 +179,18 @@ class QuantityClaims:
         first = doc.char_span(fig.start, fig.end, alignment_mode="expand")
         start_i = first.start if first is not None else span.start
         prev = doc[start_i - 1] if start_i > 0 else None
-        if prev is not None and prev.lower_ in ("up", "down") and prev.dep_ != "prt":
-            return prev.lower_
+        if prev is not None and prev.lower_ in ("up", "down"):
+            # "shares were down 2%", "trending up 0.2%"; not "made up 40%", "shot down 20 drones"
+            verb = prev.head.lemma_.lower() if prev.head.pos_ == "VERB" else None
+            governs = any(t.head.i == prev.i for t in doc[start_i:span.end])  # "up 50 billion from"
+            if governs or verb is None or verb in self.lex.change_particle or verb in self.lex.change_up \
+                    or verb in self.lex.change_down:
+                return prev.lower_
+        if prev is not None and prev.lower_ == "by" and start_i > 1:
+            # "revised upward by 40 billion", "were lower by 5%": the word before "by" says which way
+            way = _WAY.get(doc[start_i - 2].lower_)
+            if way is not None:
+                return way
         if prev is not None and prev.lower_ in ("to", "at", "from", "of"):
             return None  # a level: "rose to 2,000", "ended at 1,463"
         # climb to the head of the whole figure ("7" -> "%")
@@ -310,6 +321,33 @@ def _inherit_conversions(claims: list[dict[str, Any]], text: str) -> None:
             conv["qualifier"] = source["qualifier"]
             conv["low"], conv["high"] = (None if b is None else round(b * ratio, 6)
                                          for b in (source["low"], source["high"]))
+
+
+_WAY = {"up": "up", "upward": "up", "upwards": "up", "higher": "up",
+        "down": "down", "downward": "down", "downwards": "down", "lower": "down"}
+
+
+def _inherit_gapped_directions(claims: list[dict[str, Any]], doc: Doc) -> None:
+    """'Sales rose 5%, profits by 3%': a change whose verb is left out takes the one before it.
+
+    The figure follows "by" right after a noun (the subject of the omitted verb), within the
+    sentence of a change of the same unit, separated from it by a comma or "and".
+    """
+    text = doc.text
+    for prev, claim in zip(claims, claims[1:]):
+        if claim["direction"] is not None or prev["direction"] is None or prev["unit"] != claim["unit"] \
+                or prev["sentence_index"] != claim["sentence_index"]:
+            continue
+        gap = text[prev["end"]:claim["start"]]
+        if not _GAPPED.fullmatch(gap):
+            continue
+        by = doc.char_span(claim["start"] - len(gap) + gap.rindex("by"), claim["start"], alignment_mode="expand")
+        if by is None or by.start == 0 or doc[by.start - 1].pos_ not in ("NOUN", "PROPN"):
+            continue
+        claim["direction"] = prev["direction"]
+
+
+_GAPPED = re.compile(r"[^.;:()\d]{0,60}?(?:,|\band\b)[^.;:()\d,]{1,40}\sby\s+", re.IGNORECASE)
 
 
 def _sentence_index(starts: list[int], char: int) -> int:
