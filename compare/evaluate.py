@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .extract import doc_rows
+from .extract.numbers import leading_qualifier
 
 _BOUND = {"exact": "=", "approx": "~", "more_than": ">", "at_least": ">", "less_than": "<",
           "at_most": "<", "up_to": "<", "range": "=", "vague": "="}
@@ -35,8 +36,17 @@ def _gold_value(text: str) -> tuple[float, ...]:
 
 
 def _predicted(claim: dict[str, Any]) -> tuple[tuple[float, ...], str] | None:
+    """A claim as NewsQuant writes a quantity: its value (both ends for a range) and bound.
+
+    Bounds: our qualifiers map one to one (`_BOUND`). A range or a vague amount keeps the words
+    that bound it in its text ("about 14-18 mpg", "more than hundreds"), which give its bound.
+    A change carries its direction as its bound unless a qualifier bounds it ("up about 19%"
+    is `~`). A level reached by a change ("rose 5% to 200") has no direction in our claims and
+    is `=`, as NewsQuant writes most such levels.
+    """
     bound = _BOUND.get(claim["qualifier"], "=")
-    # a change carries its direction as its bound, unless a qualifier bounds it ("up about 19%")
+    if claim["qualifier"] in ("range", "vague"):
+        bound = _BOUND.get(leading_qualifier(claim["text"]) or "exact", "=")
     if claim.get("direction") and bound == "=":
         bound = claim["direction"]
     if claim["qualifier"] == "vague":

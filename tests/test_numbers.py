@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from compare.extract.numbers import find_figures, interval, words_to_number
+from compare.extract.numbers import find_figures, interval, leading_qualifier, words_to_number
 from compare.lexicons import load_lexicons
 
 LEX = load_lexicons()
@@ -55,6 +55,8 @@ def test_numbers_words_to_number_reads_every_form(text: str, value: float) -> No
     ("a 90ft-wide crater", ("90ft", 90, 90, 90, "exact", "ft")),
     ("a flat of 48m2 in the centre", ("48m2", 48, 48, 48, "exact", "m2")),
     ("burned 3,500 square kilometres of forest", ("3,500 square kilometres", 3500, 3500, 3500, "exact", "km2")),
+    ("stayed an average of 70 days", ("70", 70, 70, 70, "exact", None)),
+    ("about 14-18 mpg", ("about 14-18 mpg", None, 14, 18, "range", "mpg")),
     ("a 3,000-year-old bronze sword", ("3,000", 3000, 3000, 3000, "exact", None)),
     ("rocks of 250 million-year-old", ("250 million", 2.5e8, 2.5e8, 2.5e8, "exact", None)),
 ])
@@ -85,6 +87,15 @@ def test_numbers_find_figures_skips_non_claims(text: str) -> None:
 ])
 def test_numbers_from_to_ranges_across_a_date(text: str, expected: list) -> None:
     assert figures(text) == expected
+
+
+@pytest.mark.parametrize(("text", "qualifier"), [
+    ("about 14-18 mpg", "approx"), ("~25 – 40min", "approx"), ("nearly 3-4 hours", "approx"),
+    ("more than 20-30", "more_than"), ("up to 5-6 metres", "up_to"), ("sub-$300", "less_than"),
+    ("14-18 mpg", None), ("between 4 and 5", None), ("overall 5", None),
+])
+def test_numbers_leading_qualifier_of_a_figure_text(text: str, qualifier: str | None) -> None:
+    assert leading_qualifier(text) == qualifier
 
 
 def test_numbers_two_figures_joined_by_and_are_not_a_range() -> None:

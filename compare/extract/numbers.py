@@ -48,7 +48,8 @@ _PREFIX_QUALIFIERS = [
     (r"up\s+to|as\s+many\s+as|as\s+much\s+as|as\s+high\s+as", "up_to"),
     (r"nearly|almost|close\s+to|just\s+short\s+of|approaching", "nearly"),
     (r"about|around|some|roughly|approximately|approx\.|an\s+estimated|estimated|circa|c\.|"
-     r"an\s+approximate|or\s+so|an\s+average\s+of|on\s+average|~|≈", "approx"),
+     r"an\s+approximate|or\s+so|~|≈", "approx"),
+    # "an average of 70 days" states a mean, not an approximation: the figure is exact
 ]
 _SUFFIX_QUALIFIERS = [
     (r"or\s+more|or\s+above|and\s+more|and\s+up|\+(?!\d)|-?plus", "at_least"),
@@ -89,7 +90,8 @@ def figure_pattern(currencies: tuple[str, ...]) -> re.Pattern[str]:
     cur = "|".join(re.escape(c) for c in sorted(currencies, key=len, reverse=True)) or r"\$"
     return re.compile(
         rf"""
-        (?<![\w.,/:$£€¥⁄+-])                    # not glued to a word, a date or a decimal
+        (?:(?<![\w.,/:$£€¥⁄+-])|(?<=[^\d],)(?=[^\W\d_]))  # not glued to a word, a date or a decimal
+                                                # (a word after a comma with no space: ",minus 5")
         (?:(?P<qual>{_PREFIX_Q})(?:\s+|(?<=[~≈-])\s*))?
         (?:(?P<sign>\+)|(?P<cur>{cur})\s?(?P<cneg>-(?=\d))?)?
         (?P<neg>minus[\s-]+|−)?
@@ -229,6 +231,17 @@ def interval(value: float, qualifier: str) -> tuple[float | None, float | None]:
     if qualifier in ("less_than", "at_most", "up_to"):
         return None, value
     return value, value
+
+
+_LEADING_Q = re.compile(rf"(?P<q>{'|'.join(p for p, _ in _PREFIX_QUALIFIERS)})(?:\s+|(?<=[~≈-])\s*)(?=[^\W_]|[$£€¥₹₩₽₴])",
+                        re.IGNORECASE)
+
+
+def leading_qualifier(text: str) -> str | None:
+    """The qualifier the words opening a figure's text name: 'about 14-18 mpg' -> 'approx'."""
+    m = _LEADING_Q.match(text.strip())
+    name = _qualifier_name(m.group("q"), _PREFIX_QUALIFIERS) if m else None
+    return "approx" if name == "nearly" else name
 
 
 def _qualifier_name(text: str | None, table: list[tuple[str, str]]) -> str | None:
