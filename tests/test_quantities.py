@@ -145,6 +145,10 @@ def test_quantities_negation(nlp: Language, text: str, figure: str, negated: boo
     ("Sarah Pickford, 29, from Leeds, was one of 40 people injured.", ["40"]),
     ("The factory closed in 2019.", []),
     ("In 2019, the company employed 300 workers.", ["300"]),
+    ("The carrier grounded three new 747 Freighter planes.", ["three"]),
+    ("The carrier bought 40 Airbus planes.", ["40"]),
+    ("The firm leased a unit at 12-14 Harbour Road last year.", []),
+    ("Homes in the 10115 postcode sold for more than $2m.", ["more than $2m"]),
 ])
 def test_quantities_dates_ordinals_ages_descriptors_names_and_phones_are_not_claims(
         nlp: Language, text: str, figures: list[str]) -> None:

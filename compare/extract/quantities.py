@@ -109,11 +109,13 @@ class QuantityClaims:
             root = unit
         if _is_bare_year(fig, noun) or _is_label(fig, span, self._measure_nouns):
             return None
-        if noun is not None and noun.tag_ == "NNP" and noun.pos_ == "PROPN" and fig.value is not None \
-                and fig.value < 10_000 and fig.value == int(fig.value) and "," not in fig.text and not fig.unit \
-                and fig.qualifier == "exact":
+        if noun is not None and noun.tag_ == "NNP" and noun.pos_ == "PROPN" and _names(fig):
             # a number naming one proper noun is part of a name: "10 Downing Street", "787 Dreamliner",
-            # "iPhone 12 Mini"; counted people are plural ("300 Marines")
+            # "iPhone 12 Mini", "16-18 Mill Lane"; counted people are plural ("300 Marines")
+            return None
+        if noun is not None and noun.lemma_.lower() in _CODE_NOUNS and fig.unit is None and fig.qualifier == "exact":
+            return None  # "the 90049 ZIP code", "the 020 area code"
+        if _is_model_name(fig, root):
             return None
         counted = _noun_phrase(noun, span) if noun is not None else None
         verb = self._predicate(noun if noun is not None else root)
@@ -376,6 +378,25 @@ def _is_name_part(span: Span) -> bool:
                 and root.like_num and "," not in root.text and root.dep_ != "nummod"):
             return True
     return False
+
+
+_CODE_NOUNS = {"code", "postcode", "zipcode"}
+
+
+def _names(fig: Figure) -> bool:
+    """A whole number (or range of them) without unit or thousands separator, as names use."""
+    ends = [fig.value] if fig.qualifier == "exact" else [fig.low, fig.high] if fig.qualifier == "range" else []
+    return bool(ends) and not fig.unit and "," not in fig.text and all(
+        e is not None and e < 10_000 and e == int(e) for e in ends)
+
+
+def _is_model_name(fig: Figure, root: Token) -> bool:
+    """'two new 737 Max jets': of two numbers before one noun, the one in a proper name names."""
+    if root.dep_ != "nummod" or not _names(fig) or root.i + 1 >= len(root.doc):
+        return False
+    nxt = root.doc[root.i + 1]
+    counts = [c for c in root.head.children if c.dep_ == "nummod" and c.i < root.i]
+    return nxt.pos_ == "PROPN" and nxt.dep_ == "compound" and nxt.head.i == root.head.i and bool(counts)
 
 
 def _is_bare_year(fig: Figure, noun: Token | None) -> bool:
