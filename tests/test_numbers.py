@@ -35,6 +35,7 @@ def test_numbers_words_to_number_reads_every_form(text: str, value: float) -> No
     ("fewer than 20 people", ("fewer than 20", 20, None, 20, "less_than", None)),
     ("about 1,500 troops", ("about 1,500", 1500, 1350, 1650, "approx", None)),
     ("nearly 1,500 troops", ("nearly 1,500", 1500, 1350, 1500, "approx", None)),
+    ("barely 200 voters", ("barely 200", 200, 180, 200, "approx", None)),
     ("100 or more people", ("100 or more", 100, 100, None, "at_least", None)),
     ("between 4,000 and 6,000 troops", ("between 4,000 and 6,000", None, 4000, 6000, "range", None)),
     ("20,000 to 50,000 people", ("20,000 to 50,000", None, 20000, 50000, "range", None)),

@@ -46,7 +46,8 @@ _PREFIX_QUALIFIERS = [
     (r"less\s+than|fewer\s+than|under|below|just\s+under|nearly\s+under|sub-", "less_than"),
     (r"at\s+most|no\s+more\s+than|not\s+more\s+than|a\s+maximum\s+of", "at_most"),
     (r"up\s+to|as\s+many\s+as|as\s+much\s+as|as\s+high\s+as", "up_to"),
-    (r"nearly|almost|close\s+to|just\s+short\s+of|approaching", "nearly"),
+    # "barely 6.5 times earnings", "scarcely 100 people": only just, so about and not more
+    (r"nearly|almost|close\s+to|just\s+short\s+of|approaching|barely|scarcely|hardly", "nearly"),
     (r"about|around|some|roughly|approximately|approx\.|an\s+estimated|estimated|circa|c\.|"
      r"an\s+approximate|or\s+so|~|≈", "approx"),
     # "an average of 70 days" states a mean, not an approximation: the figure is exact
