@@ -93,3 +93,26 @@ def test_evaluate_newsquant_lists_misses_extras_and_wrong_bounds(nlp: Language, 
     assert scores["bound_recall"] == pytest.approx(100 / 3)
     assert errors[0].splitlines()[1:] == ["  bound = -> >: 'more than 40' (more_than)"]
     assert errors[1].splitlines()[1:] == ["  missed 15 =", "  extra 12 =: '12'"]
+
+
+def _claim(text: str, qualifier: str, value: float | None, low: float | None, high: float | None,
+           direction: str | None = None) -> dict:
+    return {"text": text, "qualifier": qualifier, "value": value, "low": low, "high": high, "direction": direction}
+
+
+@pytest.mark.parametrize(("claim", "expected"), [
+    (_claim("about 300", "approx", 300, 270, 330), ((300,), "~")),
+    (_claim("more than 40", "more_than", 40, 40, None), ((40,), ">")),
+    (_claim("up to 12", "up_to", 12, None, 12), ((12,), "<")),
+    (_claim("5%", "exact", 5, 5, 5, "up"), ((5,), "up")),
+    (_claim("about 5%", "approx", 5, 4.5, 5.5, "down"), ((5,), "~")),  # the qualifier bounds a change
+    (_claim("6 to 9", "range", None, 6, 9), ((6, 9), "=")),
+    (_claim("about 6-9 hours", "range", None, 6, 9), ((6, 9), "~")),
+    (_claim("from 75 to 40", "range", None, 40, 75), ((75, 40), "=")),  # written order
+    (_claim("between 2% and 3%", "range", None, 2, 3, "up"), ((2, 3), "up")),
+    (_claim("more than hundreds", "vague", None, 200, None), ((100, 1000), ">")),
+])
+def test_evaluate_newsquant_reads_claims_as_its_quantities(claim: dict, expected: tuple) -> None:
+    from compare.evaluate import _predicted
+
+    assert _predicted(claim) == expected
