@@ -212,9 +212,9 @@ def _fraction(s: str) -> float | None:
         return num / _ORDINAL_PARTS[m.group(2)]
     m = re.fullmatch(r"(one|\d{1,2})\s+(?:in|out\s+of)\s+(?:every\s+)?(.+)", s)
     if m:
-        num = 1.0 if m.group(1) == "one" else float(m.group(1))
-        den = words_to_number(m.group(2))
-        return num / den if den and num < den else None
+        whole = 1.0 if m.group(1) == "one" else float(m.group(1))
+        every = words_to_number(m.group(2))
+        return whole / every if every and whole < every else None
     return None
 
 
@@ -352,6 +352,8 @@ def find_figures(text: str, *, unit_prefix: dict[str, str], unit_suffix: dict[st
             end += sq.end()
         sign = "up" if m.group("sign") else None
         if vague:
+            low: float | None
+            high: float | None
             low, high = VAGUE[re.sub(r"\s+", " ", vague.lower())]
             if qualifier in ("more_than", "at_least"):
                 high = None
