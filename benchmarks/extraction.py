@@ -98,11 +98,28 @@ def write_floors(sections: dict[str, dict[str, float]]) -> None:
     FLOORS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _print_errors(errors: list[str]) -> None:
+    """Each sentence with its disagreements, then how many there are of each kind."""
+    from collections import Counter
+
+    kinds: Counter[str] = Counter()
+    for block in errors:
+        print(block)
+        for line in block.splitlines()[1:]:
+            words = line.split()
+            kinds[(" ".join(words[:4]) if words[0] == "bound" else f"{words[0]} {words[2]}").rstrip(":")] += 1
+    print("NewsQuant disagreements by kind:")
+    for kind, n in kinds.most_common():
+        print(f"  {n:4d}  {kind}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--newsquant", type=Path, help="folder (or dev.json) of the NewsQuant dev split")
     parser.add_argument("--eval", type=Path, default=ROOT / "tests" / "eval" / "claims.jsonl")
     parser.add_argument("--show-misses", action="store_true", help="list the labelled-set figures the extractor got wrong")
+    parser.add_argument("--show-errors", action="store_true",
+                        help="list the NewsQuant quantities missed, the extra ones and the wrong bounds, with a count per kind")
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--pin-floors", action="store_true",
                         help="raise the floors in tests/eval/floors.toml to the scores just measured (never lowers them)")
@@ -110,7 +127,10 @@ def main() -> int:
     args = parser.parse_args()
     nlp = build_pipeline()
     if args.newsquant:
-        nq = score_newsquant(nlp, args.newsquant)
+        errors: list[str] | None = [] if args.show_errors else None
+        nq = score_newsquant(nlp, args.newsquant, errors=errors)
+        if errors:
+            _print_errors(errors)
         print(f"NewsQuant value:       P {nq['value_precision']:.1f}  R {nq['value_recall']:.1f}  F1 {nq['value_f1']:.1f}   (target >= 93; CQE 92.0)")
         print(f"NewsQuant value+bound: P {nq['bound_precision']:.1f}  R {nq['bound_recall']:.1f}  F1 {nq['bound_f1']:.1f}   (target >= 89; CQE 88.1)")
     if args.eval.exists():

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .extract import doc_rows
+from .extract.numbers import leading_qualifier
 
 _BOUND = {"exact": "=", "approx": "~", "more_than": ">", "at_least": ">", "less_than": "<",
           "at_most": "<", "up_to": "<", "range": "=", "vague": "="}
@@ -35,8 +36,17 @@ def _gold_value(text: str) -> tuple[float, ...]:
 
 
 def _predicted(claim: dict[str, Any]) -> tuple[tuple[float, ...], str] | None:
+    """A claim as NewsQuant writes a quantity: its value (both ends for a range) and bound.
+
+    Bounds: our qualifiers map one to one (`_BOUND`). A range or a vague amount keeps the words
+    that bound it in its text ("about 14-18 mpg", "more than hundreds"), which give its bound.
+    A change carries its direction as its bound unless a qualifier bounds it ("up about 19%"
+    is `~`). A level reached by a change ("rose 5% to 200") has no direction in our claims and
+    is `=`, as NewsQuant writes most such levels.
+    """
     bound = _BOUND.get(claim["qualifier"], "=")
-    # a change carries its direction as its bound, unless a qualifier bounds it ("up about 19%")
+    if claim["qualifier"] in ("range", "vague"):
+        bound = _BOUND.get(leading_qualifier(claim["text"]) or "exact", "=")
     if claim.get("direction") and bound == "=":
         bound = claim["direction"]
     if claim["qualifier"] == "vague":
@@ -65,28 +75,25 @@ def _values_match(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b))
 
 
-def score_newsquant(nlp: Any, path: Path) -> dict[str, float]:
-    """Micro P/R/F1 for value and value+bound on the NewsQuant file at `path`."""
+def score_newsquant(nlp: Any, path: Path, *, errors: list[str] | None = None) -> dict[str, float]:
+    """Micro P/R/F1 for value and value+bound on the NewsQuant file at `path`.
+
+    With `errors`, appends one line per disagreement: a gold quantity missed, a prediction
+    with no gold value, or a value found with the wrong bound (`bound gold -> predicted`).
+    """
     data = json.loads((path / "dev.json").read_text(encoding="utf-8") if path.is_dir() else path.read_text(encoding="utf-8"))
     counts = {"value": [0, 0, 0], "bound": [0, 0, 0]}  # tp, predicted, gold
     for item, doc in zip(data, nlp.pipe([d["text"] for d in data], batch_size=64)):
         gold = [(_gold_value(q["value"]), q["change"]) for q in item["quantities"]]
-        pred = [p for p in (_predicted(c) for c in doc_rows(doc)["claims"]) if p is not None]
+        claims = [c for c in doc_rows(doc)["claims"] if _predicted(c) is not None]
+        pred = [_predicted(c) for c in claims]
         for key, with_bound in (("value", False), ("bound", True)):
-            used: set[int] = set()
-            tp = 0
-            for value, bound in pred:
-                for i, (gvalue, gbound) in enumerate(gold):
-                    if i in used or not _values_match(value, gvalue):
-                        continue
-                    if with_bound and bound != gbound:
-                        continue
-                    used.add(i)
-                    tp += 1
-                    break
-            counts[key][0] += tp
+            pairs = _pair(pred, gold, with_bound=with_bound)  # type: ignore[arg-type]
+            counts[key][0] += len(pairs)
             counts[key][1] += len(pred)
             counts[key][2] += len(gold)
+            if errors is not None and not with_bound:
+                _describe_errors(errors, item["text"], claims, pred, gold, pairs)  # type: ignore[arg-type]
     out: dict[str, float] = {}
     for key, (tp, n_pred, n_gold) in counts.items():
         p = tp / n_pred if n_pred else 0.0
@@ -95,6 +102,44 @@ def score_newsquant(nlp: Any, path: Path) -> dict[str, float]:
         out[f"{key}_recall"] = 100 * r
         out[f"{key}_f1"] = 100 * (2 * p * r / (p + r) if p + r else 0.0)
     return out
+
+
+Quantity = tuple[tuple[float, ...], str]
+
+
+def _pair(pred: list[Quantity], gold: list[Quantity], *, with_bound: bool) -> dict[int, int]:
+    """Greedy one-to-one matching of predictions to gold quantities: {pred index: gold index}."""
+    used: set[int] = set()
+    pairs: dict[int, int] = {}
+    for j, (value, bound) in enumerate(pred):
+        for i, (gvalue, gbound) in enumerate(gold):
+            if i in used or not _values_match(value, gvalue) or (with_bound and bound != gbound):
+                continue
+            used.add(i)
+            pairs[j] = i
+            break
+    return pairs
+
+
+def _fmt(value: tuple[float, ...]) -> str:
+    return "-".join(f"{v:g}" for v in value)
+
+
+def _describe_errors(errors: list[str], text: str, claims: list[dict[str, Any]], pred: list[Quantity],
+                     gold: list[Quantity], pairs: dict[int, int]) -> None:
+    """Lines for the value misses, the extra predictions and the wrong bounds of one sentence."""
+    lines = []
+    for j, i in pairs.items():
+        if pred[j][1] != gold[i][1]:
+            lines.append(f"  bound {gold[i][1]} -> {pred[j][1]}: {claims[j]['text']!r} ({claims[j]['qualifier']})")
+    for i, (gvalue, gbound) in enumerate(gold):
+        if i not in pairs.values():
+            lines.append(f"  missed {_fmt(gvalue)} {gbound}")
+    for j, (value, bound) in enumerate(pred):
+        if j not in pairs:
+            lines.append(f"  extra {_fmt(value)} {bound}: {claims[j]['text']!r}")
+    if lines:
+        errors.append(text + "\n" + "\n".join(lines))
 
 
 def _norm(text: str | None) -> str:

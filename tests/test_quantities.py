@@ -80,11 +80,32 @@ def test_quantities_figure_that_refers_back_takes_measure_from_its_subject(
     ("Exports fell by 7% in March.", "7%", "down"),
     ("Shares dropped 3 per cent on Monday.", "3 per cent", "down"),
     ("The firm cut its workforce by 200.", "200", "down"),
+    # the size of a change measured in points, places or a currency's cents
+    ("The index gained 150 points on Friday.", "150", "up"),
+    ("The club slipped four places in the league table.", "four", "down"),
+    ("The shares climbed 12 sen to RM4.10.", "12 sen", "up"),
+    ("The miner added 20 cents to $3.40.", "20 cents", "up"),
+    ("The shares climbed 12 sen to RM4.10.", "RM4.10", None),
+    # a particle of a verb of movement; other particles are not directions
+    ("The index was trending down 0.4% at midday.", "0.4%", "down"),
+    ("The stock ended up 3% on the day.", "3%", "up"),
+    ("Exports made up 40% of output.", "40%", None),
+    ("Air defences shot down 20 drones overnight.", "20", None),
+    ("The firm now expects a profit of $5bn, up $400m from its earlier forecast.", "$400m", "up"),
+    # the way is said before "by"
+    ("The forecast was revised upward by 40 billion yen.", "40 billion yen", "up"),
+    ("Prices were lower by 3% than a year earlier.", "3%", "down"),
+    ("The central bank revised its outlook down by 0.3 percentage points.", "0.3 percentage points", "down"),
+    # a change whose verb is left out ("profits [rose] by 3%")
+    ("Sales rose 5% in March, and profits by 3%.", "3%", "up"),
+    ("Shares of the miner were down 2%, the refiner by 1.5% and the bank was flat.", "1.5%", "down"),
+    ("Sales rose 5% in March, helped by 3% inflation.", "3%", None),
     # a level, not a change
     ("The death toll rose to 2,000.", "2,000", None),
     ("Exports rose to $2bn last year.", "$2bn", None),
     # an amount, not a change
     ("Gunmen killed 12 people in the village.", "12", None),
+    ("The retailer added 300 jobs at its depot.", "300", None),
 ])
 def test_quantities_direction_of_a_change(nlp: Language, text: str, figure: str, direction: str | None) -> None:
     assert one_claim(nlp, text, figure)["direction"] == direction
@@ -124,6 +145,10 @@ def test_quantities_negation(nlp: Language, text: str, figure: str, negated: boo
     ("Sarah Pickford, 29, from Leeds, was one of 40 people injured.", ["40"]),
     ("The factory closed in 2019.", []),
     ("In 2019, the company employed 300 workers.", ["300"]),
+    ("The carrier grounded three new 747 Freighter planes.", ["three"]),
+    ("The carrier bought 40 Airbus planes.", ["40"]),
+    ("The firm leased a unit at 12-14 Harbour Road last year.", []),
+    ("Homes in the 10115 postcode sold for more than $2m.", ["more than $2m"]),
 ])
 def test_quantities_dates_ordinals_ages_descriptors_names_and_phones_are_not_claims(
         nlp: Language, text: str, figures: list[str]) -> None:
@@ -203,3 +228,24 @@ def test_quantities_component_on_hand_built_parse_takes_measure_from_given_lemma
               lemmas=["gunman", lemma, "12", "people", "."])
     claim = component(doc)._.claims[0]
     assert (claim["counted"], claim["measure"], claim["predicate"]) == ("people", measure, lemma)
+
+
+# -- conversions in brackets -------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "figure", "qualifier", "low", "high", "direction"), [
+    ("The fund holds more than 40 million Swiss francs (US$44 million) in bonds.", "US$44 million",
+     "more_than", 44_000_000, None, None),
+    ("The engine makes just under 200 hp (149 kW / 203 PS) at full revs.", "149 kW", "less_than", None, 149, None),
+    ("The engine makes just under 200 hp (149 kW / 203 PS) at full revs.", "203 PS", "less_than", None, 203, None),
+    ("The lake fell by 2 to 3 metres (6.5 to 10 feet) over the summer.", "6.5 to 10 feet", "range", 6.5, 10, "down"),
+    ("The runway was extended by about 500 metres (1,640 feet) last year.", "1,640 feet", "approx", 1476, 1804, "up"),
+    # not conversions: a share, a figure of the same unit, a figure with its own qualifier
+    ("Nearly 2,000 people (15%) were hurt in the floods.", "15%", "exact", 15, 15, None),
+    ("More than 300 recruits (200 of them conscripts) arrived.", "200", "exact", 200, 200, None),
+    ("Rents rose by about $300 (nearly £240) a month.", "nearly £240", "approx", 216, 240, None),
+])
+def test_quantities_conversion_in_brackets_asserts_what_the_original_does(
+        nlp: Language, text: str, figure: str, qualifier: str, low: float | None, high: float | None,
+        direction: str | None) -> None:
+    claim = one_claim(nlp, text, figure)
+    assert (claim["qualifier"], claim["low"], claim["high"], claim["direction"]) == (qualifier, low, high, direction)

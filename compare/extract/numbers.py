@@ -43,12 +43,14 @@ APPROX_WIDTH = 0.10  # "about 1,500" asserts 1,350..1,650
 _PREFIX_QUALIFIERS = [
     (r"more\s+than|over|above|exceeding|in\s+excess\s+of|upwards\s+of|just\s+over|well\s+over|north\s+of", "more_than"),
     (r"at\s+least|no\s+fewer\s+than|no\s+less\s+than|not\s+less\s+than|a\s+minimum\s+of", "at_least"),
-    (r"less\s+than|fewer\s+than|under|below|just\s+under|nearly\s+under", "less_than"),
+    (r"less\s+than|fewer\s+than|under|below|just\s+under|nearly\s+under|sub-", "less_than"),
     (r"at\s+most|no\s+more\s+than|not\s+more\s+than|a\s+maximum\s+of", "at_most"),
     (r"up\s+to|as\s+many\s+as|as\s+much\s+as|as\s+high\s+as", "up_to"),
-    (r"nearly|almost|close\s+to|just\s+short\s+of|approaching", "nearly"),
+    # "barely 6.5 times earnings", "scarcely 100 people": only just, so about and not more
+    (r"nearly|almost|close\s+to|just\s+short\s+of|approaching|barely|scarcely|hardly", "nearly"),
     (r"about|around|some|roughly|approximately|approx\.|an\s+estimated|estimated|circa|c\.|"
-     r"an\s+approximate|or\s+so|an\s+average\s+of|on\s+average|~|≈", "approx"),
+     r"an\s+approximate|or\s+so|~|≈", "approx"),
+    # "an average of 70 days" states a mean, not an approximation: the figure is exact
 ]
 _SUFFIX_QUALIFIERS = [
     (r"or\s+more|or\s+above|and\s+more|and\s+up|\+(?!\d)|-?plus", "at_least"),
@@ -63,7 +65,8 @@ _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _ABBR_RE = r"(?:k|m|mn|mln|bn|b|bln|tn|trn)(?![A-Za-z])"
 # One figure: digits (with scale) or words (with scale), or "a dozen"/"a hundred".
 _FRACTION = (
-    r"(?:(?:a|one|two|three|four)[\s-])?(?:thirds?|quarters?|fifths?|tenths?)(?=\s+of\b)"
+    # "a third of", "two-thirds of"; without a count "the final third of" is a part, not a fraction
+    r"(?:a|one|two|three|four)[\s-](?:thirds?|quarters?|fifths?|tenths?)(?=\s+of\b)"
     r"|half(?=\s+(?:of|the|its|their|his|her|a|an)\b)(?!\s+an?\s+(?:dozen|hundred|thousand|million|billion))"
     rf"|(?:one|\d{{1,2}})\s+(?:in|out\s+of)\s+(?:every\s+)?(?:{_WORDNUM}|\d{{1,3}})(?![\d,])"
     r"|\d\s?[/⁄]\s?\d{1,3}(?![/⁄\d])"
@@ -79,7 +82,7 @@ _CORE = (
 _VAGUE_RE = "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in VAGUE), key=len, reverse=True))
 
 _PREFIX_Q = "|".join(p for p, _ in _PREFIX_QUALIFIERS)
-_UNIT_AFTER_A = r"(?:\s?%|\s?per\s?cent|\s?percent)"
+_UNIT_AFTER_A = r"(?:\s?%|\s?per\s?cent|\s?percent)(?!age)"
 
 
 @lru_cache(maxsize=8)
@@ -88,8 +91,9 @@ def figure_pattern(currencies: tuple[str, ...]) -> re.Pattern[str]:
     cur = "|".join(re.escape(c) for c in sorted(currencies, key=len, reverse=True)) or r"\$"
     return re.compile(
         rf"""
-        (?<![\w.,/:$£€¥⁄+-])                    # not glued to a word, a date or a decimal
-        (?:(?P<qual>{_PREFIX_Q})(?:\s+|(?<=[~≈])\s*))?
+        (?:(?<![\w.,/:$£€¥⁄+-])|(?<=[^\d],)(?=[^\W\d_]))  # not glued to a word, a date or a decimal
+                                                # (a word after a comma with no space: ",minus 5")
+        (?:(?P<qual>{_PREFIX_Q})(?:\s+|(?<=[~≈-])\s*))?
         (?:(?P<sign>\+)|(?P<cur>{cur})\s?(?P<cneg>-(?=\d))?)?
         (?P<neg>minus[\s-]+|−)?
         (?:
@@ -208,9 +212,9 @@ def _fraction(s: str) -> float | None:
         return num / _ORDINAL_PARTS[m.group(2)]
     m = re.fullmatch(r"(one|\d{1,2})\s+(?:in|out\s+of)\s+(?:every\s+)?(.+)", s)
     if m:
-        num = 1.0 if m.group(1) == "one" else float(m.group(1))
-        den = words_to_number(m.group(2))
-        return num / den if den and num < den else None
+        whole = 1.0 if m.group(1) == "one" else float(m.group(1))
+        every = words_to_number(m.group(2))
+        return whole / every if every and whole < every else None
     return None
 
 
@@ -228,6 +232,17 @@ def interval(value: float, qualifier: str) -> tuple[float | None, float | None]:
     if qualifier in ("less_than", "at_most", "up_to"):
         return None, value
     return value, value
+
+
+_LEADING_Q = re.compile(rf"(?P<q>{'|'.join(p for p, _ in _PREFIX_QUALIFIERS)})(?:\s+|(?<=[~≈-])\s*)(?=[^\W_]|[$£€¥₹₩₽₴])",
+                        re.IGNORECASE)
+
+
+def leading_qualifier(text: str) -> str | None:
+    """The qualifier the words opening a figure's text name: 'about 14-18 mpg' -> 'approx'."""
+    m = _LEADING_Q.match(text.strip())
+    name = _qualifier_name(m.group("q"), _PREFIX_QUALIFIERS) if m else None
+    return "approx" if name == "nearly" else name
 
 
 def _qualifier_name(text: str | None, table: list[tuple[str, str]]) -> str | None:
@@ -298,7 +313,7 @@ def find_figures(text: str, *, unit_prefix: dict[str, str], unit_suffix: dict[st
             continue
         if a and re.match(r"0\d", a):
             continue  # a leading zero: a code, a phone or a postcode, never a count
-        glued = re.match(r"[A-Za-z]+", text[end:])
+        glued = re.match(r"[A-Za-z]+[2²3³]?", text[end:])
         if glued and glued.group().lower() not in suffix_lower and not pct:
             continue  # "0XX", "4x4", "3D": part of a code
         if re.search(r"[©#№]\s*$", before) or re.search(r"\bNo\.?\s*$", before):
@@ -317,7 +332,7 @@ def find_figures(text: str, *, unit_prefix: dict[str, str], unit_suffix: dict[st
         if b and _YEAR.fullmatch(a.strip()) and _YEAR.fullmatch(b.strip()) and not cur and not pct:
             continue  # "between 2014 and 2017": years
         hy = _HYPHEN_WORD.match(after)
-        if hy and not pct:
+        if hy and not pct and not _AGE_AFTER.match(after):  # an age of 130 or more is a quantity
             word = hy.group(1).lower()
             if word not in _SCALES and word not in _ABBR and word not in suffix_lower and word not in extra_units:
                 continue  # a descriptor: "two-storey", "14-story", "three-year"
@@ -337,6 +352,8 @@ def find_figures(text: str, *, unit_prefix: dict[str, str], unit_suffix: dict[st
             end += sq.end()
         sign = "up" if m.group("sign") else None
         if vague:
+            low: float | None
+            high: float | None
             low, high = VAGUE[re.sub(r"\s+", " ", vague.lower())]
             if qualifier in ("more_than", "at_least"):
                 high = None
@@ -363,9 +380,8 @@ def find_figures(text: str, *, unit_prefix: dict[str, str], unit_suffix: dict[st
                 continue  # a score: "2-2", "89-89"
             if two_figures:
                 # keep the first figure and read on from the separator
-                end = m.end("apct") if m.group("apct") else m.end("a")
-                pos = end
-                single = _single(text, start, end, m, cur, unit, qualifier, sign)
+                pos, single = _first_of_two(text, start, m, unit_prefix.get(cur) if cur else None, qualifier, sign,
+                                            suffix_re, suffix_lower)
                 if single is not None:
                     figures.append(single)
                 continue
@@ -377,9 +393,8 @@ def find_figures(text: str, *, unit_prefix: dict[str, str], unit_suffix: dict[st
             if b_val < a_val:
                 if sep in ("-", "–", "—"):
                     continue  # "2010-11" spans and "5,000-6" are not ranges
-                end = m.end("apct") if m.group("apct") else m.end("a")
-                pos = end
-                single = _single(text, start, end, m, cur, unit, qualifier, sign)
+                pos, single = _first_of_two(text, start, m, unit_prefix.get(cur) if cur else None, qualifier, sign,
+                                            suffix_re, suffix_lower)
                 if single is not None:
                     figures.append(single)
                 continue
@@ -394,7 +409,29 @@ def find_figures(text: str, *, unit_prefix: dict[str, str], unit_suffix: dict[st
     return _join_ranges(text, figures)
 
 
-_RANGE_GAP = re.compile(r"[^\d;:()]{0,40}?\s(?P<sep>to|and)\s+$", re.IGNORECASE)
+def _first_of_two(text: str, start: int, m: re.Match[str], cur_unit: str | None, qualifier: str | None,
+                  sign: str | None, suffix_re: re.Pattern[str] | None,
+                  suffix_lower: dict[str, str]) -> tuple[int, Figure | None]:
+    """The first of two figures read as one match ("in 2008 to 29 mpg", "up 9.4 per cent to $84").
+
+    Returns where to read on, and the figure with its own unit (None when it is a year).
+    """
+    end = m.end("apct") if m.group("apct") else m.end("a")
+    unit = "%" if m.group("apct") else cur_unit
+    after = text[end:end + 40]
+    if unit is None:
+        if _is_year_context(m.group("a"), text[max(0, m.start("a") - 40):m.start("a")], after):
+            return end, None
+        su = suffix_re.match(after) if suffix_re is not None else None
+        if su:
+            unit = suffix_lower.get(su.group().strip().lower())
+            end += su.end()
+    return end, _single(text, start, end, m, m.group("cur"), unit, qualifier, sign)
+
+
+# what may stand between the two figures of "from 20 mpg in 2008 to 29 mpg": a unit, a time or a
+# date (never a figure: the two are consecutive), within one clause
+_RANGE_GAP = re.compile(r"(?:(?![.!?]\s+[A-Z])[^;:()]){0,40}?\s(?P<sep>(?i:to|and))\s+$")
 
 
 def _join_ranges(text: str, figures: list[Figure]) -> list[Figure]:

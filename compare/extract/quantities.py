@@ -69,6 +69,8 @@ class QuantityClaims:
             s0, s1 = bounds[index] if index >= 0 else (0, len(text))
             claim.update(sentence_index=index, sentence=text[s0:s1])
             claims.append(claim)
+        _inherit_conversions(claims, text)
+        _inherit_gapped_directions(claims, doc)
         self._inherit_measures(claims)
         doc._.claims = claims
         return doc
@@ -107,11 +109,13 @@ class QuantityClaims:
             root = unit
         if _is_bare_year(fig, noun) or _is_label(fig, span, self._measure_nouns):
             return None
-        if noun is not None and noun.tag_ == "NNP" and noun.pos_ == "PROPN" and fig.value is not None \
-                and fig.value < 10_000 and fig.value == int(fig.value) and "," not in fig.text and not fig.unit \
-                and fig.qualifier == "exact":
+        if noun is not None and noun.tag_ == "NNP" and noun.pos_ == "PROPN" and _names(fig):
             # a number naming one proper noun is part of a name: "10 Downing Street", "787 Dreamliner",
-            # "iPhone 12 Mini"; counted people are plural ("300 Marines")
+            # "iPhone 12 Mini", "16-18 Mill Lane"; counted people are plural ("300 Marines")
+            return None
+        if noun is not None and noun.lemma_.lower() in _CODE_NOUNS and fig.unit is None and fig.qualifier == "exact":
+            return None  # "the 90049 ZIP code", "the 020 area code"
+        if _is_model_name(fig, root):
             return None
         counted = _noun_phrase(noun, span) if noun is not None else None
         verb = self._predicate(noun if noun is not None else root)
@@ -177,8 +181,18 @@ class QuantityClaims:
         first = doc.char_span(fig.start, fig.end, alignment_mode="expand")
         start_i = first.start if first is not None else span.start
         prev = doc[start_i - 1] if start_i > 0 else None
-        if prev is not None and prev.lower_ in ("up", "down") and prev.dep_ != "prt":
-            return prev.lower_
+        if prev is not None and prev.lower_ in ("up", "down"):
+            # "shares were down 2%", "trending up 0.2%"; not "made up 40%", "shot down 20 drones"
+            verb = prev.head.lemma_.lower() if prev.head.pos_ == "VERB" else None
+            governs = any(t.head.i == prev.i for t in doc[start_i:span.end])  # "up 50 billion from"
+            if governs or verb is None or verb in self.lex.change_particle or verb in self.lex.change_up \
+                    or verb in self.lex.change_down:
+                return prev.lower_
+        if prev is not None and prev.lower_ == "by" and start_i > 1:
+            # "revised upward by 40 billion", "were lower by 5%": the word before "by" says which way
+            way = _WAY.get(doc[start_i - 2].lower_)
+            if way is not None:
+                return way
         if prev is not None and prev.lower_ in ("to", "at", "from", "of"):
             return None  # a level: "rose to 2,000", "ended at 1,463"
         # climb to the head of the whole figure ("7" -> "%")
@@ -189,6 +203,9 @@ class QuantityClaims:
         lex = self.lex
         if root.dep_ == "pobj" and head.lower_ == "by" and head.head.pos_ in ("VERB", "NOUN"):
             lemma = head.head.lemma_.lower()
+        elif noun is not None and noun.i != root.i and noun.head.pos_ == "VERB" and (
+                noun.dep_ == "npadvmod" or (noun.dep_ == "dobj" and noun.lower_ in lex.change_steps)):
+            lemma = noun.head.lemma_.lower()  # "rose 200 points", "climbed three places": the size of the change
         elif noun is not None and noun.i != root.i and noun.dep_ == "dobj" and noun.head.pos_ == "VERB" \
                 and noun.head.lemma_.lower() in lex.change_down and noun.head.lemma_.lower() not in lex.change_by_only:
             lemma = noun.head.lemma_.lower()  # "cut 200 jobs": the jobs are what goes down
@@ -267,6 +284,74 @@ class QuantityClaims:
         return None
 
 
+# "more than 7.5 million crowns (US$1.1 million)", "just under 300 hp (224 kW / 305 PS)": the
+# text between a figure and the opening bracket of its conversion holds no digits or clause
+_CONVERSION_OPEN = re.compile(r"[^\d()\[\].;:!?]{0,30}?\(\s*")
+_CONVERSION_NEXT = re.compile(r"\s*(?:/|,|;|or|=)\s*")
+# the conversion fills its bracket, up to a unit word or two ("1.8 to 2.7 Fahrenheit)")
+_CONVERSION_CLOSE = re.compile(r"(?:\s*[^\W\d_]+(?:[\s-][^\W\d_]+)?)?\s*(?:\)|/|,|;|or\b|=)")
+
+
+def _inherit_conversions(claims: list[dict[str, Any]], text: str) -> None:
+    """A figure restated in other units in brackets asserts what the original does.
+
+    "more than 7.5 million crowns (US$1.1 million)" makes both figures lower bounds; "fell by
+    1 to 1.5C (1.8 to 2.7F)" makes both changes. Only an exact (or range), undirected figure
+    that fills its bracket (or one slash-separated part of it) and names a unit of its own
+    inherits; a percentage in brackets is a share, not a conversion.
+    """
+    converts: dict[int, int] = {}  # index of a conversion -> index of the figure it restates
+    for i in range(1, len(claims)):
+        conv, prev = claims[i], claims[i - 1]
+        gap = text[prev["end"]:conv["start"]]
+        if _CONVERSION_OPEN.fullmatch(gap):
+            j = i - 1
+        elif i - 1 in converts and _CONVERSION_NEXT.fullmatch(gap):
+            j = converts[i - 1]
+        else:
+            continue
+        source = claims[j]
+        if not _CONVERSION_CLOSE.match(text, conv["end"]) or "%" in (conv["unit"], source["unit"]) \
+                or conv["unit"] == source["unit"] or conv["direction"] is not None \
+                or conv["qualifier"] not in ("exact", "range"):
+            continue
+        converts[i] = j
+        conv["direction"] = source["direction"]
+        if conv["qualifier"] == "exact" and source["qualifier"] not in ("exact", "range", "vague") \
+                and source["value"]:
+            ratio = conv["value"] / source["value"]
+            conv["qualifier"] = source["qualifier"]
+            conv["low"], conv["high"] = (None if b is None else round(b * ratio, 6)
+                                         for b in (source["low"], source["high"]))
+
+
+_WAY = {"up": "up", "upward": "up", "upwards": "up", "higher": "up",
+        "down": "down", "downward": "down", "downwards": "down", "lower": "down"}
+
+
+def _inherit_gapped_directions(claims: list[dict[str, Any]], doc: Doc) -> None:
+    """'Sales rose 5%, profits by 3%': a change whose verb is left out takes the one before it.
+
+    The figure follows "by" right after a noun (the subject of the omitted verb), within the
+    sentence of a change of the same unit, separated from it by a comma or "and".
+    """
+    text = doc.text
+    for prev, claim in zip(claims, claims[1:]):
+        if claim["direction"] is not None or prev["direction"] is None or prev["unit"] != claim["unit"] \
+                or prev["sentence_index"] != claim["sentence_index"]:
+            continue
+        gap = text[prev["end"]:claim["start"]]
+        if not _GAPPED.fullmatch(gap):
+            continue
+        by = doc.char_span(claim["start"] - len(gap) + gap.rindex("by"), claim["start"], alignment_mode="expand")
+        if by is None or by.start == 0 or doc[by.start - 1].pos_ not in ("NOUN", "PROPN"):
+            continue
+        claim["direction"] = prev["direction"]
+
+
+_GAPPED = re.compile(r"[^.;:()\d]{0,60}?(?:,|\band\b)[^.;:()\d,]{1,40}\sby\s+", re.IGNORECASE)
+
+
 def _sentence_index(starts: list[int], char: int) -> int:
     lo, hi = 0, len(starts) - 1
     ans = -1
@@ -293,6 +378,25 @@ def _is_name_part(span: Span) -> bool:
                 and root.like_num and "," not in root.text and root.dep_ != "nummod"):
             return True
     return False
+
+
+_CODE_NOUNS = {"code", "postcode", "zipcode"}
+
+
+def _names(fig: Figure) -> bool:
+    """A whole number (or range of them) without unit or thousands separator, as names use."""
+    ends = [fig.value] if fig.qualifier == "exact" else [fig.low, fig.high] if fig.qualifier == "range" else []
+    return bool(ends) and not fig.unit and "," not in fig.text and all(
+        e is not None and e < 10_000 and e == int(e) for e in ends)
+
+
+def _is_model_name(fig: Figure, root: Token) -> bool:
+    """'two new 737 Max jets': of two numbers before one noun, the one in a proper name names."""
+    if root.dep_ != "nummod" or not _names(fig) or root.i + 1 >= len(root.doc):
+        return False
+    nxt = root.doc[root.i + 1]
+    counts = [c for c in root.head.children if c.dep_ == "nummod" and c.i < root.i]
+    return nxt.pos_ == "PROPN" and nxt.dep_ == "compound" and nxt.head.i == root.head.i and bool(counts)
 
 
 def _is_bare_year(fig: Figure, noun: Token | None) -> bool:

@@ -53,6 +53,8 @@ class Lexicons:
     capitals: dict[str, str]
     quote_verbs: frozenset[str]
     predicate_classes: dict[str, frozenset[str]]  # verb -> the classes it belongs to
+    change_steps: frozenset[str] = frozenset()  # nouns that measure a change: "rose 200 points"
+    change_particle: frozenset[str] = frozenset()  # verbs whose up/down says the direction: "ended up 2%"
 
     def predicate_class(self, lemma: str | None) -> frozenset[str]:
         """The classes a predicate belongs to; a verb in no class is its own class."""
@@ -152,6 +154,8 @@ def _build(data: dict[str, Any]) -> Lexicons:
         capitals=_strings(data, "capitals"),
         quote_verbs=frozenset(_words(_table(data, "quote_verbs"), "verbs")),
         predicate_classes=_invert({name: _words(classes, name) for name in classes}),
+        change_steps=frozenset(w.lower() for w in _words(_table(data, "change"), "steps")),
+        change_particle=frozenset(_words(_table(data, "change"), "particle")),
     )
 
 
