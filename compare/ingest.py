@@ -449,7 +449,11 @@ def build_article(record: dict[str, Any], *, path: Path, event_name: str, origin
 
 
 def drop_repeated_lines(articles: list[Article]) -> list[Article]:
-    """Remove lines that recur across two or more articles of one outlet (furniture)."""
+    """Remove lines that recur across most articles of one outlet, in different stories (furniture).
+
+    Versions of one story (articles filed under one event) share lines because they tell the
+    same story; those lines stay.
+    """
     by_outlet: dict[str, list[int]] = {}
     for index, article in enumerate(articles):
         by_outlet.setdefault(article.outlet, []).append(index)
@@ -460,10 +464,18 @@ def drop_repeated_lines(articles: list[Article]) -> list[Article]:
         if len(distinct) < 2:
             continue
         counts: Counter[str] = Counter()
+        stories: dict[str, set[str]] = {}
         for i in distinct:
-            counts.update(set(articles[i].text.split("\n\n")))
-        # wire copies of one story share every line; furniture is what recurs in most of them
-        repeated = {line for line, n in counts.items() if n >= 2 and n >= len(distinct) * 0.5 and len(line.split()) < 40}
+            article = articles[i]
+            # articles filed under one event are versions of one story, whose shared lines are
+            # story text; where the event is not known yet (a flat dump) each article is its own
+            story = article.event_id if article.event_origin in ("folder", "field") else article.id
+            for line in set(article.text.split("\n\n")):
+                counts[line] += 1
+                stories.setdefault(line, set()).add(story)
+        # furniture is what recurs in most of an outlet's articles, across different stories
+        repeated = {line for line, n in counts.items()
+                    if n >= 2 and len(stories[line]) >= 2 and n >= len(distinct) * 0.5 and len(line.split()) < 40}
         if not repeated:
             continue
         for i in indices:

@@ -399,6 +399,22 @@ def test_ingest_repeated_lines_need_two_articles_of_the_outlet(settings: Setting
     assert all(paragraphs(a)[-1] == promo for a in articles)
 
 
+def test_ingest_updated_versions_of_one_story_keep_their_shared_lines(settings: Settings, tmp_path: Path) -> None:
+    # an outlet's first story and its update, filed under one event, repeat story paragraphs;
+    # the promo line recurs in the outlet's stories about other events too, and is furniture
+    promo = "Sign up to our morning briefing for the stories you need to know each day."
+    update = FLOOD.replace(FLOOD_3, "Rescuers said on Wednesday that the water had started to fall.")
+    write(tmp_path / "in" / "flood" / "first.txt", f"---\noutlet: Valley Courier\n---\n{FLOOD}\n\n{promo}\n")
+    write(tmp_path / "in" / "flood" / "update.txt", f"---\noutlet: Valley Courier\n---\n{update}\n\n{promo}\n")
+    write(tmp_path / "in" / "quake" / "quake.txt", f"---\noutlet: Valley Courier\n---\n{QUAKE}\n\n{promo}\n")
+    articles, failures = load(settings, tmp_path / "in")
+    assert failures == []
+    texts = sorted(paragraphs(a) for a in articles)
+    assert [FLOOD_1, FLOOD_2, FLOOD_3] in texts
+    assert [FLOOD_1, FLOOD_2, "Rescuers said on Wednesday that the water had started to fall."] in texts
+    assert [QUAKE_1, QUAKE_2] in texts
+
+
 LONG_1 = ("Council leaders said on Monday that the cost of repairing roads, bridges and flood defences "
           "along the valley would run to several million pounds, and that they would ask the government "
           "for emergency funding because the authority's own reserves had already been spent on "
