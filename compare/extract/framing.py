@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..lexicons import Lexicons, load_lexicons
+from .sents import doc_text
 
 if not Doc.has_extension("framing"):
     Doc.set_extension("framing", default=None)
@@ -39,7 +40,7 @@ class FramingTerms:
         self._loaded_lower = {k.lower(): v for k, v in self.lex.loaded.items()}
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         items: list[dict[str, Any]] = []
         quoted = [(q["start"], q["end"]) for q in (doc._.quotes or [])] if Doc.has_extension("quotes") else []
 

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..lexicons import Lexicons, load_lexicons
 from .numbers import Figure, find_figures
-from .sents import sentence_of, sentences
+from .sents import doc_text, sentence_of, sentences
 
 if not Doc.has_extension("claims"):
     Doc.set_extension("claims", default=None)
@@ -30,7 +30,7 @@ _SKIP_MODIFIERS = {"det", "nummod", "quantmod", "predet", "punct", "advmod", "po
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     """Character bounds of each sentence, with surrounding whitespace trimmed."""
     bounds = []
-    text = doc.text
+    text = doc_text(doc)
     for sent in sentences(doc):
         start, end = sent.start_char, sent.end_char
         while start < end and text[start].isspace():
@@ -55,7 +55,7 @@ class QuantityClaims:
         bounds = sentence_bounds(doc)
         sent_starts = [b[0] for b in bounds]
         seen: set[tuple[int, int]] = set()
-        text = doc.text  # Doc.text joins every token on each access: read it once
+        text = doc_text(doc)
         for fig in find_figures(text, unit_prefix=self.lex.unit_prefix,
                                 unit_suffix=self.lex.unit_suffix, extra_units=self._measure_nouns):
             span = doc.char_span(fig.number_start, fig.number_end, alignment_mode="expand")
@@ -335,7 +335,7 @@ def _inherit_gapped_directions(claims: list[dict[str, Any]], doc: Doc) -> None:
     The figure follows "by" right after a noun (the subject of the omitted verb), within the
     sentence of a change of the same unit, separated from it by a comma or "and".
     """
-    text = doc.text
+    text = doc_text(doc)
     for prev, claim in zip(claims, claims[1:]):
         if claim["direction"] is not None or prev["direction"] is None or prev["unit"] != claim["unit"] \
                 or prev["sentence_index"] != claim["sentence_index"]:

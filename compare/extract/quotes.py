@@ -13,6 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .quantities import _sentence_index, sentence_bounds
+from .sents import doc_text
 
 if not Doc.has_extension("quotes"):
     Doc.set_extension("quotes", default=None)
@@ -95,7 +96,7 @@ class QuoteFinder:
         bounds = sentence_bounds(doc)
         starts = [b[0] for b in bounds]
         quotes: list[dict[str, Any]] = []
-        text = doc.text  # Doc.text joins every token on each access: read it once
+        text = doc_text(doc)
         for start, end in find_quotes(text):
             while end > start and text[end - 1] in ".,;: ":
                 end -= 1

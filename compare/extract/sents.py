@@ -2,6 +2,7 @@
 
 spaCy's `Token.sent` and `Doc.sents` re-check the whole Doc on every call; the components
 look sentences up once per figure, quote and pronoun, so they share this small cache.
+`Doc.text` likewise joins every token on each access; `doc_text` reads it once per Doc.
 """
 
 from __future__ import annotations
@@ -37,3 +38,18 @@ def sentence_of(tok: Token) -> Span:
     starts, ends = _starts(tok.doc)
     i = max(0, bisect_right(starts, tok.i) - 1)
     return tok.doc[starts[i]:ends[i]]
+
+
+_TEXTS: dict[int, tuple[Doc, str]] = {}
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, joined once per Doc however many components ask for it."""
+    entry = _TEXTS.get(id(doc))
+    if entry is not None and entry[0] is doc:
+        return entry[1]
+    text = doc.text
+    if len(_TEXTS) >= _CACHE_SIZE:
+        _TEXTS.clear()
+    _TEXTS[id(doc)] = (doc, text)
+    return text
