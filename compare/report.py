@@ -23,14 +23,13 @@ import operator
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import duckdb
@@ -42,7 +41,7 @@ from .timeline import _escape_str
 from .timeline import escape_text as _e
 from .config import Settings
 from .errors import CompareError
-from .export import iter_export_json, load_events, parse_details, query_dicts, query_json_rows
+from .export import iter_export_json, load_events, parse_details, query_dicts
 from .lexicons import Lexicons, load_lexicons
 from .records import StageResult
 
@@ -460,8 +459,9 @@ def run(
     With `events_changed`, only those events' pages (and pages missing from the folder) are
     rendered again; the index pages and discrepancies.json always are.
 
-    Every table is read once (one query per table, grouped here by event or article), and a
-    claim's table row is built once however many discrepancies show it.
+    Rows are read a chunk of events at a time (one query per table per chunk, grouped here by
+    event or article), so memory stays flat as the database grows, and within a chunk a
+    claim's table row is built once however many pages show it.
     """
     with _collection_paused():
         return _run(con, settings, generated_at=generated_at, events_changed=events_changed)
@@ -528,35 +528,59 @@ def _run(
         # unchanged events keep the page written before
         if events_changed is None or event["id"] in events_changed or not (out / event_links[event["id"]][1]).exists()
     ]
-    event_data = _prefetch_events(con, [e["id"] for e in todo])
     # article pages: those of the events this run changed, and any page not written yet
     to_render = [a for a in sorted(arts.values(), key=lambda a: a.id)
                  if events_changed is None or a.event_id in events_changed or not (out / a.href).exists()]
-    data = _prefetch(con, (a.id for a in to_render))
     write_json = events_changed is None or bool(events_changed) or not (out / "discrepancies.json").exists()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # DuckDB serialises the rows of discrepancies.json while the pages render from the rows
-        # read above; `con` is the thread's alone until its result is taken.
-        json_rows = pool.submit(query_json_rows, con, event_data.details) if write_json else None
-        template = env.get_template("event.html")
-        for event in todo:
+    # pages read their rows a chunk at a time, so memory stays flat however big the
+    # database grows
+    pending: dict[str, list[_Article]] = {}
+    for art in to_render:
+        pending.setdefault(art.event_id or "", []).append(art)
+    event_template, article_template = env.get_template("event.html"), env.get_template("article.html")
+
+    def article_pages(chunk_a: list[_Article]) -> int:
+        data = _prefetch(con, (a.id for a in chunk_a))
+        for art in chunk_a:
+            title, href = event_links.get(art.event_id or "", ("", "index.html"))
+            page_a = _article_page(data, art, title, href, framing_slugs, stamp, parts)
+            _write(out, art.href, article_template.render(page=page_a))
+        return len(chunk_a)
+
+    # an event's page and its articles' pages in one chunk: they share claim rows
+    for chunk in _chunks(todo, PAGE_CHUNK_EVENTS):
+        event_data = _prefetch_events(con, [e["id"] for e in chunk])
+        for event in chunk:
             page = _event_page(
                 event_data, event["id"], event_links[event["id"]][0], by_event.get(event["id"], []), arts,
                 framing_slugs, stamp, parts, history=history, lex=lex,
             )
-            _write(out, event_links[event["id"]][1], template.render(page=page))
+            _write(out, event_links[event["id"]][1], event_template.render(page=page))
             pages += 1
-        template = env.get_template("article.html")
-        for art in to_render:
-            title, href = event_links.get(art.event_id or "", ("", "index.html"))
-            page_a = _article_page(data, art, title, href, framing_slugs, stamp, parts)
-            _write(out, art.href, template.render(page=page_a))
-            pages += 1
-        if json_rows is not None:
-            _write_pieces(out, "discrepancies.json", iter_export_json(
-                con, generated_at=generated, rows=json_rows.result()), "\n")
+        del event_data
+        pages += article_pages([a for e in chunk for a in pending.pop(e["id"], [])])
+        parts.clear()
+    # pages missing for articles of events this run left alone
+    rest = sorted((a for arts_of in pending.values() for a in arts_of), key=lambda a: a.id)
+    for chunk_a in _chunks(rest, PAGE_CHUNK_ARTICLES):
+        pages += article_pages(chunk_a)
+        parts.clear()
+    if write_json:
+        _write_pieces(out, "discrepancies.json", iter_export_json(con, generated_at=generated), "\n")
     return StageResult("report", counts={"pages": pages, "events": len(events)})
 
+
+
+_T = TypeVar("_T")
+
+# pages are rendered from rows read this many events (or articles) at a time
+PAGE_CHUNK_EVENTS = 64
+PAGE_CHUNK_ARTICLES = 512
+
+
+def _chunks(items: Sequence[_T], size: int) -> Iterator[list[_T]]:
+    for start in range(0, len(items), size):
+        yield list(items[start:start + size])
 
 
 def has_history(con: duckdb.DuckDBPyConnection) -> bool:
@@ -761,6 +785,14 @@ class _Parts:
             self.render_edit = env.get_template("_edits.html").module.edit_item  # type: ignore[attr-defined]
             self.render_details = env.get_template("_details.html").module.detail_list  # type: ignore[attr-defined]
             self.render_ref = env.get_template("_articles.html").module.article_row  # type: ignore[attr-defined]
+
+    def clear(self) -> None:
+        """Forget what was built (between chunks of pages, to keep memory flat)."""
+        self.rows.clear()
+        self.sides.clear()
+        self.edits.clear()
+        self.detail_lists.clear()
+        self.refs.clear()
 
     def row(self, claim: dict[str, Any]) -> ClaimRow:
         """The row of a claims row (with sentence_start), by claim id."""
@@ -986,11 +1018,6 @@ class _EventRows:
     claims: dict[str, dict[str, Any]]  # by id: every claim a discrepancy names, with sentence_start
     quotes: dict[str, dict[str, Any]]  # by id: every quote a discrepancy names
     framing: dict[str, list[dict[str, Any]]]  # the terms of the event's articles, by article and start
-
-    @property
-    def details(self) -> dict[str, tuple[str | None, Any]]:
-        """Discrepancy id -> (stored details, parsed), for the export (parsed once per run)."""
-        return {d["id"]: (d["details"], d["parsed"]) for rows in self.discrepancies.values() for d in rows}
 
 
 def _grouped(con: duckdb.DuckDBPyConnection, sql: str) -> dict[Any, list[dict[str, Any]]]:
