@@ -156,7 +156,9 @@ def test_match_summary_and_severity_are_filled() -> None:
 def test_match_run_keeps_history_across_runs(tmp_path: Path) -> None:
     con = store.connect(tmp_path / "m.duckdb")
     con.execute("INSERT INTO events VALUES ('e', 'E', 'folder')")
-    for art, outlet, day in (("a1", "Wire", FRI), ("a2", "Tabloid", FRI), ("a3", "Post", FRI)):
+    # five stories, so that two giving a troop figure do not make it a key claim (no omission)
+    for art, outlet, day in (("a1", "Wire", FRI), ("a2", "Tabloid", FRI), ("a3", "Post", FRI),
+                             ("a4", "Herald", FRI), ("a5", "Courier", FRI)):
         con.execute("INSERT INTO articles (id, event_id, outlet, published, text) VALUES (?, 'e', ?, ?, 'x')", [art, outlet, day])
     rows = [claim("c1", "a1", "Wire", "1,500", 1500, 1500, speaker="NIS"),
             claim("c2", "a2", "Tabloid", "12,000", 12000, 12000, speaker="NIS")]
@@ -179,3 +181,49 @@ def test_match_run_keeps_history_across_runs(tmp_path: Path) -> None:
     match.run(con, settings, run_id=4)
     assert set(dict(con.execute("SELECT id, status FROM discrepancies").fetchall()).values()) == {"resolved"}
     con.close()
+
+
+def test_match_figures_whose_verb_names_no_happening_join_the_group_they_agree_with() -> None:
+    # "the toll rose to 24", "put the magnitude at 7.0": such verbs do not split figures apart
+    rows = [claim("c1", "a1", "Wire", "nine", 9, 9, measure="deaths", predicate="kill", speaker="coastguard"),
+            claim("c2", "a2", "Post", "24", 24, 24, measure="deaths", predicate="die", speaker="coastguard",
+                  published=MON),
+            claim("c3", "a3", "Radio", "24", 24, 24, measure="deaths", predicate="rise", counted=None,
+                  speaker="coastguard", published=MON)]
+    [group] = match.align(frame(*rows), LEX, similarity=55.0)
+    assert {r["id"] for r in group} == {"c1", "c2", "c3"}
+    assert LEX.predicate_class("measure") == frozenset() and LEX.predicate_class("fire") == frozenset({"attack"})
+
+
+def test_match_a_verbless_figure_naming_its_own_thing_stays_apart() -> None:
+    # "a pay offer of 4.5%" is not the union's demand of "a rise of at least 9%"
+    rows = [claim("c1", "a1", "Times", "4.5%", 4.5, 4.5, measure="percent", unit="%", predicate=None, counted="pay offer"),
+            claim("c2", "a2", "Daily", "5.4%", 5.4, 5.4, measure="percent", unit="%", predicate="remain", counted="offer"),
+            claim("c3", "a3", "Radio", "at least 9%", 9, None, value=9, qualifier="at_least", measure="percent",
+                  unit="%", predicate="want", counted="rise")]
+    assert kinds(*rows) == ["number_conflict"]
+
+
+def test_match_a_figure_every_article_gives_beside_another_is_a_different_thing() -> None:
+    # one outlet gives 2.4 billion and the 600 million part of it; another misprints 24 billion
+    rows = [claim(f"c{i}", f"a{i}", f"Outlet {i}", "2.4 billion", 2.4e9, 2.4e9, measure="money", unit="EUR",
+                  predicate="announce", counted=None) for i in range(3)]
+    rows[0]["counted"] = "spending cuts"
+    rows.append(claim("c9", "a0", "Outlet 0", "600m", 6e8, 6e8, measure="money", unit="EUR", predicate="include", counted=None))
+    rows.append(claim("c8", "a8", "Tabloid", "24 billion", 2.4e10, 2.4e10, measure="money", unit="EUR", predicate="cut", counted=None))
+    assert kinds(*rows) == ["outlier"]
+
+
+def test_match_an_open_figure_agreeing_with_two_clusters_takes_no_side() -> None:
+    # a capacity of "up to 600" agrees with both 312 and 412 on board
+    rows = [claim(f"c{i}", f"a{i}", f"Outlet {i}", "312", 312, 312, measure="passenger", predicate="carry") for i in range(4)]
+    rows.append(claim("c8", "a8", "Radio", "412", 412, 412, measure="passenger", predicate="carry"))
+    rows.append(claim("c9", "a0", "Outlet 0", "up to 600", None, 600, value=600, qualifier="up_to",
+                      measure="passenger", predicate="carry"))
+    assert kinds(*rows) == ["outlier"]
+    clusters = match.value_clusters([r for r in rows])
+    assert ["c9"] in [[r["id"] for r in c] for c in clusters]
+    # "at least nine" next to nine and 17 is the nine
+    nine = match.value_clusters([claim("n1", "a1", "W", "nine", 9, 9), claim("n2", "a2", "P", "17", 17, 17),
+                                 claim("n3", "a3", "R", "at least nine", 9, None, value=9, qualifier="at_least")])
+    assert sorted(sorted(r["id"] for r in c) for c in nine) == [["n1", "n3"], ["n2"]]

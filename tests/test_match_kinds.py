@@ -117,3 +117,16 @@ def test_match_omission_counts_wire_copies_once() -> None:
     assert "3 of 4 stories" in d["summary"]
     # carried by too few stories: no key claim
     assert omissions("e", [cluster[:1]], family, outlets, {"troops"}) == []
+
+
+def test_match_omission_counts_another_figure_for_the_same_thing_as_carried() -> None:
+    # four stories give a toll (one an earlier figure); only the fifth leaves it out
+    family = {f"a{i}": f"a{i}" for i in range(5)}
+    outlets = {f"a{i}": f"Outlet {i}" for i in range(5)}
+    later = [{"id": f"c{i}", "article_id": f"a{i}", "text": "24", "measure": "deaths", "speaker": "coastguard"} for i in range(3)]
+    earlier = [{"id": "c3", "article_id": "a3", "text": "nine", "measure": "deaths", "speaker": "coastguard"}]
+    [d] = omissions("e", [later, earlier], family, outlets, {"deaths"}, groups=[0, 0])
+    assert json.loads(d["details"])["missing_from"] == ["Outlet 4"] and "24" in d["summary"]
+    # without the grouping the earlier figure's story would count as leaving the toll out
+    found = omissions("e", [later, earlier], family, outlets, {"deaths"})
+    assert json.loads(found[0]["details"])["missing_from"] == ["Outlet 3", "Outlet 4"]

@@ -53,12 +53,24 @@ class Lexicons:
     capitals: dict[str, str]
     quote_verbs: frozenset[str]
     predicate_classes: dict[str, frozenset[str]]  # verb -> the classes it belongs to
+    neutral_predicates: frozenset[str] = frozenset()  # verbs that report a figure, not a happening
 
     def predicate_class(self, lemma: str | None) -> frozenset[str]:
-        """The classes a predicate belongs to; a verb in no class is its own class."""
+        """The classes a predicate belongs to; a verb in no class is its own class.
+
+        Light verbs, neutral verbs and verbs of change or of passing a mark (of a figure that is
+        a level: "rose to 24", "passed 2,000") belong to no class: they say nothing of what
+        happened to what is counted.
+        """
         if not lemma or lemma in self.light_verbs:
             return frozenset()  # "be", "put", "reach" relate a figure; they do not classify it
-        return self.predicate_classes.get(lemma, frozenset({lemma}))
+        classes = self.predicate_classes.get(lemma)
+        if classes:
+            return classes
+        if lemma in self.neutral_predicates or lemma in self.bound_verbs or lemma in self.change_up \
+                or lemma in self.change_down:
+            return frozenset()
+        return frozenset({lemma})
 
     def measure_names(self) -> list[str]:
         """Names of the measure classes, in lexicon order."""
@@ -152,6 +164,7 @@ def _build(data: dict[str, Any]) -> Lexicons:
         capitals=_strings(data, "capitals"),
         quote_verbs=frozenset(_words(_table(data, "quote_verbs"), "verbs")),
         predicate_classes=_invert({name: _words(classes, name) for name in classes}),
+        neutral_predicates=frozenset(_words(_table(data, "neutral"), "verbs")),
     )
 
 

@@ -67,8 +67,13 @@ def event_discrepancies(con: duckdb.DuckDBPyConnection, event_id: str, settings:
     rows = number_discrepancies(event_id, claims, lex, similarity=settings.match_similarity)
     wire_rows, family = wire_discrepancies(event_id, docs)
     rows += wire_rows
-    rows += omissions(event_id, claim_groups(claims, lex, similarity=settings.match_similarity), family, outlets,
-                      set(lex.measure_names()))
+    clusters: list[list[dict[str, Any]]] = []
+    group_of: list[int] = []
+    for k, group in enumerate(align(claims, lex, similarity=settings.match_similarity)):
+        for cluster in value_clusters(group):
+            clusters.append(cluster)
+            group_of.append(k)
+    rows += omissions(event_id, clusters, family, outlets, set(lex.measure_names()), groups=group_of)
     quotes = con.sql(
         "SELECT q.id, q.article_id, a.outlet, q.text, q.speaker, q.verb FROM quotes q "
         "JOIN articles a ON a.id = q.article_id WHERE a.event_id = ? ORDER BY q.article_id, q.start",

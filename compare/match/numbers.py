@@ -151,6 +151,40 @@ def same_speaker(a: str | None, b: str | None, lex: Lexicons | None = None) -> b
     return fuzz.token_sort_ratio(a_l, b_l) >= 90
 
 
+def _initials(text: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z]+", text) if w.lower() not in _STOP).lower()
+
+
+def counted_alike(a: str | None, b: str | None, similarity: float, nouns: frozenset[str] = frozenset()) -> bool:
+    """Two counted noun phrases name the same thing ("special forces", "special operation forces";
+    "GDP"; two nouns of the figures' own measure, `nouns`: "quake" and "magnitude")."""
+    if not a or not b:
+        return False
+    if fuzz.token_set_ratio(a, b) >= similarity:
+        return True
+    if nouns and _head(a) in nouns and _head(b) in nouns:
+        return True
+    for short, long in ((a, b), (b, a)):
+        if short.isupper() and 2 <= len(short) <= 6 and " " not in short and short.lower() == _initials(long):
+            return True
+    return False
+
+
+def _head(phrase: str) -> str:
+    """The last word of a noun phrase, singular: "Russian landing ships" -> "ship"."""
+    word = phrase.lower().split()[-1].strip(".,'’")
+    for suffix, repl in (("ies", "y"), ("ses", "s"), ("s", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            return word[: -len(suffix)] + repl
+    return word
+
+
+def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    ia = reading_interval(a["low"], a["high"], a["value"], a["qualifier"])
+    ib = reading_interval(b["low"], b["high"], b["value"], b["qualifier"])
+    return ia is not None and ib is not None and ia[0] <= ib[1] and ib[0] <= ia[1]
+
+
 def align(frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> list[list[dict[str, Any]]]:
     """Groups of claims about the same thing; blocked by measure and unit, never all pairs."""
     groups: list[list[dict[str, Any]]] = []
@@ -158,11 +192,12 @@ def align(frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> list[list
         return groups
     # a figure repeated inside one article counts once
     frame = frame.unique(subset=["article_id", "measure", "unit", "low", "high", "speaker"], keep="first", maintain_order=True)
+    frame = _adopt_measures(frame, lex)
     for _, block in frame.group_by(["measure", "unit"], maintain_order=True):
         rows = block.to_dicts()
         linked = DisjointSet(range(len(rows)))
-        # within a block, claims join when their predicates share a class, or when neither
-        # names one and what they count reads alike
+        # within a block, claims join when their predicates share a class; a figure whose verb
+        # names no happening ("rose to 24", "put at 7.0", a headline) joins what it reads like
         by_class: dict[str, list[int]] = {}
         loose: list[int] = []
         for i, row in enumerate(rows):
@@ -174,14 +209,53 @@ def align(frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> list[list
         for members in by_class.values():
             for j in members[1:]:
                 linked.union(members[0], j)
+        own = next((m.nouns for m in lex.measures if m.name == rows[0]["measure"]), frozenset())
         for i in loose:
             for j in range(len(rows)):
-                if i != j and fuzz.token_set_ratio(rows[i]["counted"] or "", rows[j]["counted"] or "") >= similarity and rows[i]["counted"]:
+                if i != j and counted_alike(rows[i]["counted"], rows[j]["counted"], similarity, own):
                     linked.union(j, i)
                     break
+        # a group of such figures alone joins the one group with a verb that it agrees with,
+        # else the block's only such group
+        anchored = {linked.find(i) for name in by_class.values() for i in name}
+        if not anchored:
+            # no verb says what happened: what the figures count does
+            anchored = {linked.find(i) for i in range(len(rows)) if rows[i]["counted"]}
+        members_of: dict[int, list[int]] = {}
+        for i in range(len(rows)):
+            members_of.setdefault(linked.find(i), []).append(i)
+        for root, members in list(members_of.items()):
+            if root in anchored:
+                continue
+            agreeing = {linked.find(j) for j in range(len(rows)) if linked.find(j) in anchored
+                        and any(rows[j]["article_id"] != rows[i]["article_id"] and _overlaps(rows[i], rows[j]) for i in members)}
+            # figures that name something of their own ("a pay offer of 4.5%") join only by agreeing
+            specific = any(rows[i]["counted"] and _head(rows[i]["counted"]) not in own for i in members)
+            candidates = agreeing or (set() if specific else anchored)
+            if len(candidates) == 1:
+                linked.union(next(iter(candidates)), root)
         components = [[rows[i] for i in members] for members in linked.groups()]
         groups.extend(c for c in components if len({r["article_id"] for r in c}) >= 2)
     return groups
+
+
+def _adopt_measures(frame: pl.DataFrame, lex: Lexicons) -> pl.DataFrame:
+    """People counted with no lexicon measure ("4,200 residents", "12,500 workers") take the
+    measure of a figure they repeat: the same value from the same source in another article."""
+    known = set(lex.measure_names())
+    rows = frame.to_dicts()
+    named = [r for r in rows if r["measure"] in known]
+    changed = False
+    for row in rows:
+        if row["measure"] in known or row["measure"] not in lex.generic_nouns or not row["speaker"]:
+            continue
+        measures = {r["measure"] for r in named
+                    if r["article_id"] != row["article_id"] and r["unit"] == row["unit"]
+                    and r["speaker"] and _overlaps(r, row) and same_speaker(r["speaker"], row["speaker"], lex)}
+        if len(measures) == 1:
+            row["measure"] = measures.pop()
+            changed = True
+    return pl.DataFrame(rows, schema=frame.schema) if changed else frame
 
 
 def value_clusters(group: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -190,14 +264,51 @@ def value_clusters(group: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     A figure joins the current cluster only if it overlaps what every member asserts (the
     intersection of their reading intervals), so agreement never chains: "10,000" and
     "about 10,000" agree, "about 10,000" and "about 12,000" overlap, yet 10,000 and 12,000
-    stay apart.
+    stay apart. Closed figures are clustered first; an open or vague one ("more than 600",
+    "up to 600", "hundreds") then joins the one cluster it agrees with, and one that agrees
+    with several stays alone (see `_clusters`).
     """
-    items = []
+    return _clusters(group)[0]
+
+
+_OPEN = ("more_than", "at_least", "less_than", "at_most", "up_to", "vague")
+
+
+def _clusters(group: list[dict[str, Any]]) -> tuple[list[list[dict[str, Any]]], set[int]]:
+    """Value clusters, and the indices of those holding one figure that agrees with several
+    others ("up to 600" next to 312 and 412): such a figure takes no side."""
+    closed: list[tuple[tuple[float, float], dict[str, Any]]] = []
+    open_: list[tuple[tuple[float, float], dict[str, Any]]] = []
     for row in group:
         interval = reading_interval(row["low"], row["high"], row["value"], row["qualifier"])
         if interval is not None:
-            items.append((interval, row))
-    items.sort(key=lambda item: (math.sqrt(max(item[0][0], 1e-9) * max(item[0][1], 1e-9)), item[0][1]))
+            (open_ if row["qualifier"] in _OPEN else closed).append((interval, row))
+    clusters, common = _chain(closed)
+    ambiguous: set[int] = set()
+    pending: list[tuple[tuple[float, float], dict[str, Any]]] = []
+    first_open = len(clusters)
+    for (lo, hi), row in open_:
+        hits = [k for k in range(first_open) if lo <= common[k][1] and common[k][0] <= hi]
+        if len(hits) > 1:
+            # "at least nine" next to nine and 17: the cluster holding the number written
+            bound = row["low"] if row["low"] is not None else row["high"]
+            hits = [k for k in hits if bound is not None and common[k][0] <= bound <= common[k][1]] or hits
+        if len(hits) == 1:
+            k = hits[0]
+            clusters[k].append(row)
+            common[k] = (max(common[k][0], lo), min(common[k][1], hi))
+        elif len(hits) > 1:
+            ambiguous.add(len(clusters))
+            clusters.append([row])
+            common.append((lo, hi))
+        else:
+            pending.append(((lo, hi), row))
+    more, _ = _chain(pending)
+    return clusters + more, ambiguous
+
+
+def _chain(items: list[tuple[tuple[float, float], dict[str, Any]]]) -> tuple[list[list[dict[str, Any]]], list[tuple[float, float]]]:
+    items = sorted(items, key=lambda item: (math.sqrt(max(item[0][0], 1e-9) * max(item[0][1], 1e-9)), item[0][1]))
     clusters: list[list[dict[str, Any]]] = []
     common: list[tuple[float, float]] = []
     for (lo, hi), row in items:
@@ -207,7 +318,7 @@ def value_clusters(group: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
         else:
             clusters.append([row])
             common.append((lo, hi))
-    return clusters
+    return clusters, common
 
 
 def _side(rows: list[dict[str, Any]]) -> Side:
@@ -256,6 +367,18 @@ def _before(a: Side, b: Side) -> bool:
     times_a = [t for article, t in a.timeline if article not in shared]
     times_b = [t for article, t in b.timeline if article not in shared]
     return bool(times_a and times_b) and max(times_a) + UPDATE_GAP <= min(times_b)
+
+
+def _told_apart(side: Side, sides: list[Side]) -> bool:
+    """Every article giving this figure also gives another figure of the group, from the same
+    source (or none): the figure counts a different thing, whatever else it is compared with."""
+    own = set(side.article_ids)
+    for other in sides:
+        if other is side or not own <= set(other.article_ids):
+            continue
+        if not side.speakers or not other.speakers or _speakers_overlap(side, other):
+            return True
+    return False
 
 
 def classify(a: Side, b: Side) -> str:
@@ -364,17 +487,22 @@ def number_discrepancies(event_id: str, frame: pl.DataFrame, lex: Lexicons, *, s
     out: list[dict[str, Any]] = []
     for group in align(frame, lex, similarity=similarity):
         measure = group[0]["measure"]
-        sides = [_side(c) for c in value_clusters(group)]
+        clusters, ambiguous = _clusters(group)
+        sides = [_side(c) for c in clusters]
         rows = {r["id"]: r for r in group}
         updates: list[tuple[int, int]] = []
+        apart = [_told_apart(side, sides) for side in sides]
         for i in range(len(sides)):
             for j in range(i + 1, len(sides)):
                 a, b = sides[i], sides[j]
+                if i in ambiguous or j in ambiguous:
+                    continue
                 if max(_centre(a), _centre(b)) / max(min(_centre(a), _centre(b)), 1e-9) > MAX_RATIO:
                     continue
                 kind = classify(a, b)
-                if kind != "attribution_difference" and set(a.article_ids) == set(b.article_ids):
-                    # the same articles give both figures: they tell two things apart, not disagree
+                if kind != "attribution_difference" and (apart[i] or apart[j]):
+                    # every article giving one figure also gives another for the same source: the
+                    # articles tell two things apart ("2,059 injured, 1,404 of them critically")
                     continue
                 if kind == "update":
                     updates.append((i, j))
