@@ -227,3 +227,34 @@ def test_match_an_open_figure_agreeing_with_two_clusters_takes_no_side() -> None
     nine = match.value_clusters([claim("n1", "a1", "W", "nine", 9, 9), claim("n2", "a2", "P", "17", 17, 17),
                                  claim("n3", "a3", "R", "at least nine", 9, None, value=9, qualifier="at_least")])
     assert sorted(sorted(r["id"] for r in c) for c in nine) == [["n1", "n3"], ["n2"]]
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("fire chiefs", "county fire service", True),  # a body and its officers
+    ("Seoul's spy chief", "South Korea's National Intelligence Service", True),
+    ("the government", "interior ministry", True),  # too vague to be another source
+    ("Ukraine's air force", "Ukrainian air force", True),
+    ("US intelligence officials", "South Korea's National Intelligence Service", False),  # other country
+    ("health ministry", "interior ministry", False),
+    ("Mayor Tomas Vrell", "national police", False),
+])
+def test_match_compatible_sources(a: str, b: str, same: bool) -> None:
+    assert match.compatible_sources(a, b, LEX) is same
+
+
+def test_match_misattribution_needs_two_sources_that_cannot_be_one() -> None:
+    def rows(other: str) -> list[dict[str, Any]]:
+        out = [claim(f"c{i}", f"a{i}", f"Outlet {i}", "12", 12, 12, measure="deaths", predicate="kill",
+                     speaker="county fire service") for i in range(3)]
+        return out + [claim("c9", "a9", "Tabloid", "A dozen", 12, 12, measure="deaths", predicate="kill", speaker=other)]
+    assert kinds(*rows("fire chiefs")) == []
+    assert kinds(*rows("police")) == ["misattribution"]
+    # the event says who "Cho" is: the intelligence chief of the NIS, so not another source
+    troops = [claim(f"t{i}", f"a{i}", f"Outlet {i}", "3,000", 3000, 3000, speaker="NIS") for i in range(3)]
+    troops.append(claim("t9", "a9", "Wire", "about 3,000", 2700, 3300, value=3000, qualifier="approx", speaker="Cho"))
+    elsewhere = [claim("x1", "a9", "Wire", "1,500", 1500, 1500, speaker="South Korea's intelligence chief Cho Tae-yong",
+                       predicate="prepare"),
+                 claim("x2", "a8", "Post", "1,500", 1500, 1500, speaker="South Korea's National Intelligence Service",
+                       predicate="prepare")]
+    assert "misattribution" not in kinds(*troops, *elsewhere)
+    assert "misattribution" in kinds(*troops)

@@ -27,6 +27,7 @@ from .numbers import (
     align,
     claim_groups,
     classify,
+    compatible_sources,
     number_discrepancies,
     reading_interval,
     same_speaker,
@@ -35,7 +36,7 @@ from .numbers import (
 from .quotes import quote_variants
 from .wire import wire_discrepancies
 
-__all__ = ["MAX_RATIO", "OPEN_FACTOR", "Side", "align", "classify", "event_discrepancies",
+__all__ = ["MAX_RATIO", "OPEN_FACTOR", "Side", "align", "classify", "compatible_sources", "event_discrepancies",
            "number_discrepancies", "reading_interval", "run", "same_speaker", "value_clusters"]
 
 

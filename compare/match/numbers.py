@@ -9,6 +9,7 @@ editor would explain it (contracts.md section 3).
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -142,12 +143,16 @@ def same_speaker(a: str | None, b: str | None, lex: Lexicons | None = None) -> b
     # the content words of one are all in the other ("interior ministry", "Ministry of the Interior";
     # "Estoria's air force", "the Estorian air force")
     small, large = sorted((words_a, words_b), key=len)
-    if len(small) >= 2 and all(any(w == x or (min(len(w), len(x)) >= 5 and fuzz.ratio(w, x) >= 85) for x in large) for w in small):
+    if len(small) >= 2 and all(any(_word_alike(w, x) for x in large) for w in small):
         return True
-    # people: the same surname ("Volodymyr Zelensky" and "Mr Zelensky")
+    # people: the same surname ("Volodymyr Zelensky" and "Mr Zelensky"), or a one-word name
+    # that is one of the other's names ("Cho" and "Cho Tae-yong")
     last_a, last_b = a.split()[-1], b.split()[-1]
     if last_a == last_b and last_a[:1].isupper():
         return True
+    for short, long in ((a, b), (b, a)):
+        if " " not in short.strip() and short[:1].isupper() and not short.isupper() and short in long.split():
+            return True
     return fuzz.token_sort_ratio(a_l, b_l) >= 90
 
 
@@ -183,6 +188,120 @@ def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
     ia = reading_interval(a["low"], a["high"], a["value"], a["qualifier"])
     ib = reading_interval(b["low"], b["high"], b["value"], b["qualifier"])
     return ia is not None and ib is not None and ia[0] <= ib[1] and ib[0] <= ia[1]
+
+
+def _word_alike(w: str, x: str) -> bool:
+    """One word, spelt alike or as its demonym: "Ukraine" and "Ukrainian", "Estoria" and "Estorian"."""
+    if w == x:
+        return True
+    if min(len(w), len(x)) >= 5 and fuzz.ratio(w, x) >= 85:
+        return True
+    prefix = len(os.path.commonprefix([w, x]))
+    return prefix >= 5 and prefix >= 0.75 * min(len(w), len(x))
+
+
+# words that say what kind of body or person speaks, not which one
+_ROLES = {"chief", "chiefs", "head", "director", "spokesman", "spokeswoman", "spokesperson", "official",
+          "officials", "officer", "officers", "source", "sources", "minister", "secretary", "president",
+          "mayor", "governor", "commander", "leader", "deputy", "representative", "aide", "aides",
+          "colonel", "general", "estimates", "estimate", "figures", "data", "report", "statement"}
+_BODIES = {"agency", "service", "ministry", "department", "office", "authority", "authorities",
+           "administration", "council", "force", "forces", "committee", "institute", "government",
+           "bureau", "directorate", "command", "company", "operator", "firm"}
+_PLAIN = {"national", "regional", "local", "county", "state", "federal", "city", "municipal", "central",
+          "country", "own", "senior", "top", "its", "their", "his", "her", "our"}
+
+
+_OWNERS: dict[tuple[int, str], frozenset[str]] = {}
+
+
+def _owner(text: str, lex: Lexicons) -> frozenset[str]:
+    """Memoised `_find_owner`."""
+    key = (id(lex), text)
+    found = _OWNERS.get(key)
+    if found is None:
+        if len(_OWNERS) > 50_000:
+            _OWNERS.clear()
+        found = _OWNERS[key] = frozenset(_find_owner(text, lex))
+    return found
+
+
+def _find_owner(text: str, lex: Lexicons) -> set[str]:
+    """The place or country a source belongs to: "Seoul's spy agency" -> {south, korea},
+    "US intelligence officials" -> {us}, "mayor of Dravec" -> {dravec}."""
+    words = text.replace("’", "'").split()
+    owner: list[str] = []
+    for i, w in enumerate(words):
+        if w.endswith("'s") and w[:1].isupper():
+            owner = [x for x in words[:i]] + [w[:-2]]
+    if not owner and " of " in f" {text} ":
+        tail = text.split(" of ", 1)[1].split()
+        owner = [w for w in tail if w[:1].isupper()]
+    if not owner:
+        lead = []
+        for w in words:
+            if not w[:1].isupper() or w.lower() in _ROLES or w.lower() in _BODIES:
+                break
+            lead.append(w)
+        if lead and len(lead) < len(words) and words[len(lead)][:1].islower():
+            owner = lead  # "US intelligence officials", "Ukrainian air force"; not a name in capitals
+    names = " ".join(owner)
+    for name, country in lex.capitals.items():
+        names = re.sub(rf"\b{re.escape(name)}\b", country, names)
+    return {w.lower().strip(".,") for w in names.split()} - _STOP
+
+
+def _core(text: str, lex: Lexicons) -> set[str]:
+    """The words that tell one source from another of its kind: "county fire service" -> {fire}."""
+    return _words(normalise_speaker(text, lex)) - _ROLES - _BODIES - _PLAIN - _owner(text, lex) - {""}
+
+
+def compatible_sources(a: str, b: str, lex: Lexicons | None = None) -> bool:
+    """Whether two speakers may be one source: aliases, a body and its chief or spokesman ("fire
+    chiefs", "county fire service"), or a description too vague to tell ("officials", "the
+    government"). Sources of different countries or places never are."""
+    lex = lex or load_lexicons()
+    if same_speaker(a, b, lex):
+        return True
+    oa, ob = _owner(a, lex), _owner(b, lex)
+    if oa and ob and not any(_word_alike(x, y) for x in oa for y in ob):
+        return False
+    ca, cb = _core(a, lex), _core(b, lex)
+    if not ca or not cb:
+        return True
+    return any(_word_alike(x, y) for x in ca for y in cb)
+
+
+def source_entities(speakers: list[str], lex: Lexicons) -> list[list[str]]:
+    """Speakers that name one source, grouped: aliases and a body with its officials join;
+    vague descriptions ("officials") are left out, since they could be any of them."""
+    named = [s for s in dict.fromkeys(speakers) if _core(s, lex)]
+    linked = DisjointSet(range(len(named)))
+    for i in range(len(named)):
+        for j in range(i + 1, len(named)):
+            if same_speaker(named[i], named[j], lex):
+                linked.union(i, j)
+    # a source named in full and by an alias: "NIS" joins "intelligence chief Cho" through
+    # "South Korea's National Intelligence Service"
+    groups = [[named[i] for i in g] for g in linked.groups()]
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(groups)):
+            for j in range(i + 1, len(groups)):
+                owners_i = set().union(*(_owner(s, lex) for s in groups[i]))
+                owners_j = set().union(*(_owner(s, lex) for s in groups[j]))
+                core_i = set().union(*(_core(s, lex) for s in groups[i])) - owners_i
+                core_j = set().union(*(_core(s, lex) for s in groups[j])) - owners_j
+                if (owners_i and owners_j and not any(_word_alike(x, y) for x in owners_i for y in owners_j)):
+                    continue
+                if any(_word_alike(x, y) for x in core_i for y in core_j):
+                    groups[i] += groups.pop(j)
+                    merged = True
+                    break
+            if merged:
+                break
+    return groups
 
 
 def align(frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> list[list[dict[str, Any]]]:
@@ -288,11 +407,15 @@ def _clusters(group: list[dict[str, Any]]) -> tuple[list[list[dict[str, Any]]], 
     pending: list[tuple[tuple[float, float], dict[str, Any]]] = []
     first_open = len(clusters)
     for (lo, hi), row in open_:
-        hits = [k for k in range(first_open) if lo <= common[k][1] and common[k][0] <= hi]
+        overlapping = [k for k in range(first_open) if lo <= common[k][1] and common[k][0] <= hi]
+        # "more than 600" is the 632 it stands next to; "as many as 12,000" is not 10,000
+        bound = row["low"] if row["low"] is not None else row["high"]
+        hits = [k for k in overlapping if bound is None or _near(bound, common[k])]
         if len(hits) > 1:
             # "at least nine" next to nine and 17: the cluster holding the number written
-            bound = row["low"] if row["low"] is not None else row["high"]
             hits = [k for k in hits if bound is not None and common[k][0] <= bound <= common[k][1]] or hits
+        if not hits and overlapping:
+            hits = overlapping * 2  # agrees without being the same figure: it takes no side
         if len(hits) == 1:
             k = hits[0]
             clusters[k].append(row)
@@ -305,6 +428,12 @@ def _clusters(group: list[dict[str, Any]]) -> tuple[list[list[dict[str, Any]]], 
             pending.append(((lo, hi), row))
     more, _ = _chain(pending)
     return clusters + more, ambiguous
+
+
+def _near(bound: float, interval: tuple[float, float]) -> bool:
+    """A bound written within a tenth of a cluster's figures names that figure."""
+    gap = max(interval[0] - bound, bound - interval[1], 0.0)
+    return gap <= 0.1 * abs(bound)
 
 
 def _chain(items: list[tuple[tuple[float, float], dict[str, Any]]]) -> tuple[list[list[dict[str, Any]]], list[tuple[float, float]]]:
@@ -343,7 +472,7 @@ def _centre(side: Side) -> float:
 
 
 def _speakers_overlap(a: Side, b: Side) -> bool:
-    return any(same_speaker(x, y) for x in a.speakers for y in b.speakers)
+    return any(compatible_sources(x, y) for x in a.speakers for y in b.speakers)
 
 
 def _timeline(rows: list[dict[str, Any]]) -> tuple[tuple[str, datetime], ...]:
@@ -485,6 +614,8 @@ def _update_chains(event_id: str, measure: str, sides: list[Side], pairs: list[t
 def number_discrepancies(event_id: str, frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> list[dict[str, Any]]:
     """Every numeric discrepancy of one event."""
     out: list[dict[str, Any]] = []
+    # who is who across the whole event: "Cho" is "intelligence chief Cho Tae-yong", of the NIS
+    entities = source_entities([s for s in frame["speaker"].to_list() if s], lex) if frame.height else []
     for group in align(frame, lex, similarity=similarity):
         measure = group[0]["measure"]
         clusters, ambiguous = _clusters(group)
@@ -510,22 +641,34 @@ def number_discrepancies(event_id: str, frame: pl.DataFrame, lex: Lexicons, *, s
                 out.append(_discrepancy(event_id, kind, measure, [a, b], severity(kind, a, b), summarise(kind, measure, a, b, rows)))
         out.extend(_update_chains(event_id, measure, sides, updates))
         # the same figure credited to different sources by different outlets
-        for side in sides:
-            by_article: dict[str, set[str]] = {}
-            for row in group:
-                if row["id"] in side.claim_ids and row["speaker"]:
-                    by_article.setdefault(row["article_id"], set()).add(row["speaker"])
-            distinct: list[str] = []
-            for speaker in side.speakers:
-                if not any(same_speaker(speaker, d) for d in distinct):
-                    distinct.append(speaker)
-            # aliases of one source appear together in some article ("NIS" and "the agency")
-            for names in by_article.values():
-                merged = [d for d in distinct if any(same_speaker(d, n) for n in names)]
-                if len(merged) > 1:
-                    distinct = [d for d in distinct if d not in merged[1:]]
-            if len(distinct) >= 2 and len(side.outlets) >= 2 and measure in lex.measure_names():
-                out.append(_discrepancy(
-                    event_id, "misattribution", measure, [side], _BASE_SEVERITY["misattribution"],
-                    f"{side.texts[0]} {measure} is credited to different sources: {', '.join(distinct)}."))
+        for k, side in enumerate(sides):
+            if k in ambiguous or len(side.outlets) < 2 or measure not in lex.measure_names():
+                continue
+            credited = [(row["article_id"], row["outlet"], row["speaker"]) for row in group
+                        if row["id"] in side.claim_ids and row["speaker"]]
+            entity_of = {name: e for e, names in enumerate(entities) for name in names}
+            if len({entity_of[c[2]] for c in credited if c[2] in entity_of}) < 2:
+                continue
+            # sources one article gives together for this figure are aliases ("NIS" and "the agency")
+            linked = DisjointSet(range(len(entities)))
+            by_article: dict[str, set[int]] = {}
+            for article, _, speaker in credited:
+                if speaker in entity_of:
+                    by_article.setdefault(article, set()).add(entity_of[speaker])
+            for found in by_article.values():
+                first, *rest = sorted(found)
+                for e in rest:
+                    linked.union(first, e)
+            outlets_of: dict[int, set[str]] = {}
+            for _, outlet, speaker in credited:
+                if speaker in entity_of:
+                    outlets_of.setdefault(linked.find(entity_of[speaker]), set()).add(outlet)
+            if len(outlets_of) < 2 or len(set().union(*outlets_of.values())) < 2:
+                continue
+            said = {c[2] for c in credited}
+            names = [max((n for e in range(len(entities)) if linked.find(e) == root for n in entities[e] if n in said), key=len)
+                     for root in sorted(outlets_of, key=lambda r: -len(outlets_of[r]))]
+            out.append(_discrepancy(
+                event_id, "misattribution", measure, [side], _BASE_SEVERITY["misattribution"],
+                f"{side.texts[0]} {measure} is credited to different sources: {', '.join(names)}."))
     return out
