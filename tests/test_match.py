@@ -258,3 +258,35 @@ def test_match_misattribution_needs_two_sources_that_cannot_be_one() -> None:
                        predicate="prepare")]
     assert "misattribution" not in kinds(*troops, *elsewhere)
     assert "misattribution" in kinds(*troops)
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    (2.4e9, 2.4e10, True), (4200, 42000, True), (38, 83, True), (230, 320, True), (1200, 11200, True),
+    (1500, 5000, False), (9, 24, False), (632, 2012, False), (2901, 2946, False), (140000, 140000, False),
+])
+def test_match_misprint(a: float, b: float, expected: bool) -> None:
+    assert match.misprint(a, b) is expected
+
+
+def test_match_a_misprint_is_set_against_the_figure_it_misprints() -> None:
+    # two outlets give a 2,500 monthly payment and a 140,000 grant; a later tabloid prints 14,000
+    rows = []
+    for i in range(2):
+        rows += [claim(f"m{i}", f"a{i}", f"Outlet {i}", "2,500 dirhams", 2500, 2500, measure="money", unit="MAD",
+                       predicate="pay", counted=None, speaker="government"),
+                 claim(f"g{i}", f"a{i}", f"Outlet {i}", "140,000 dirhams", 140000, 140000, measure="money", unit="MAD",
+                       predicate="receive", counted=None, speaker="government")]
+    rows.append(claim("t", "a9", "Tabloid", "14,000 dirhams", 14000, 14000, measure="money", unit="MAD",
+                      predicate="hand", counted=None, speaker="government", published=MON))
+    found = match.number_discrepancies("e", frame(*rows), LEX, similarity=55.0)
+    [d] = found
+    assert d["kind"] == "number_conflict" and set(d["claim_ids"]) == {"g0", "g1", "t"}
+
+
+def test_match_figures_counting_different_people_are_not_compared() -> None:
+    assert kinds(
+        claim("c1", "a1", "Daily", "14", 14, 14, measure="injured", predicate="injure", counted="police officers",
+              speaker="interior ministry"),
+        claim("c2", "a2", "Free", "about 30", 27, 33, value=30, qualifier="approx", measure="injured",
+              predicate="treat", counted="protesters", speaker="volunteer medics"),
+    ) == []

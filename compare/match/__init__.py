@@ -28,6 +28,7 @@ from .numbers import (
     claim_groups,
     classify,
     compatible_sources,
+    misprint,
     number_discrepancies,
     reading_interval,
     same_speaker,
@@ -36,7 +37,7 @@ from .numbers import (
 from .quotes import quote_variants
 from .wire import wire_discrepancies
 
-__all__ = ["MAX_RATIO", "OPEN_FACTOR", "Side", "align", "classify", "compatible_sources", "event_discrepancies",
+__all__ = ["MAX_RATIO", "OPEN_FACTOR", "Side", "align", "classify", "compatible_sources", "event_discrepancies", "misprint",
            "number_discrepancies", "reading_interval", "run", "same_speaker", "value_clusters"]
 
 

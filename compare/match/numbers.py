@@ -325,10 +325,11 @@ def align(frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> list[list
                 loose.append(i)
             for name in classes:
                 by_class.setdefault(name, []).append(i)
-        for members in by_class.values():
-            for j in members[1:]:
-                linked.union(members[0], j)
         own = next((m.nouns for m in lex.measures if m.name == rows[0]["measure"]), frozenset())
+        for members in by_class.values():
+            for part in _populations(members, rows, own | lex.generic_nouns):
+                for j in part[1:]:
+                    linked.union(part[0], j)
         for i in loose:
             for j in range(len(rows)):
                 if i != j and counted_alike(rows[i]["counted"], rows[j]["counted"], similarity, own):
@@ -356,6 +357,28 @@ def align(frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> list[list
         components = [[rows[i] for i in members] for members in linked.groups()]
         groups.extend(c for c in components if len({r["article_id"] for r in c}) >= 2)
     return groups
+
+
+def _populations(members: list[int], rows: list[dict[str, Any]], plain: frozenset[str]) -> list[list[int]]:
+    """Split figures of one happening by who they count, when they name different kinds of
+    people or things ("14 police officers injured", "about 30 protesters treated"); a figure
+    that names none ("people", "the injured") joins the kind it agrees with, else the largest."""
+    kinds: dict[str, list[int]] = {}
+    unnamed: list[int] = []
+    for i in members:
+        counted = rows[i]["counted"]
+        head = _head(counted) if counted else None
+        if head is None or head in plain or _head(head) in plain:
+            unnamed.append(i)
+        else:
+            kinds.setdefault(head, []).append(i)
+    if len(kinds) < 2:
+        return [members]
+    parts = list(kinds.values())
+    for i in unnamed:
+        agreeing = [p for p in parts if any(rows[j]["article_id"] != rows[i]["article_id"] and _overlaps(rows[i], rows[j]) for j in p)]
+        (agreeing[0] if len(agreeing) == 1 else max(parts, key=len)).append(i)
+    return parts
 
 
 def _adopt_measures(frame: pl.DataFrame, lex: Lexicons) -> pl.DataFrame:
@@ -393,9 +416,10 @@ def value_clusters(group: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 _OPEN = ("more_than", "at_least", "less_than", "at_most", "up_to", "vague")
 
 
-def _clusters(group: list[dict[str, Any]]) -> tuple[list[list[dict[str, Any]]], set[int]]:
-    """Value clusters, and the indices of those holding one figure that agrees with several
-    others ("up to 600" next to 312 and 412): such a figure takes no side."""
+def _clusters(group: list[dict[str, Any]]) -> tuple[list[list[dict[str, Any]]], dict[int, set[int]]]:
+    """Value clusters, and for each cluster holding an open figure that agrees with others
+    without being one of them ("up to 600" next to 312 and 412; "as many as 12,000" next to
+    10,000), the clusters it must not be set against."""
     closed: list[tuple[tuple[float, float], dict[str, Any]]] = []
     open_: list[tuple[tuple[float, float], dict[str, Any]]] = []
     for row in group:
@@ -403,7 +427,7 @@ def _clusters(group: list[dict[str, Any]]) -> tuple[list[list[dict[str, Any]]], 
         if interval is not None:
             (open_ if row["qualifier"] in _OPEN else closed).append((interval, row))
     clusters, common = _chain(closed)
-    ambiguous: set[int] = set()
+    blocked: dict[int, set[int]] = {}
     pending: list[tuple[tuple[float, float], dict[str, Any]]] = []
     first_open = len(clusters)
     for (lo, hi), row in open_:
@@ -414,20 +438,20 @@ def _clusters(group: list[dict[str, Any]]) -> tuple[list[list[dict[str, Any]]], 
         if len(hits) > 1:
             # "at least nine" next to nine and 17: the cluster holding the number written
             hits = [k for k in hits if bound is not None and common[k][0] <= bound <= common[k][1]] or hits
-        if not hits and overlapping:
-            hits = overlapping * 2  # agrees without being the same figure: it takes no side
         if len(hits) == 1:
             k = hits[0]
             clusters[k].append(row)
             common[k] = (max(common[k][0], lo), min(common[k][1], hi))
-        elif len(hits) > 1:
-            ambiguous.add(len(clusters))
-            clusters.append([row])
-            common.append((lo, hi))
         else:
             pending.append(((lo, hi), row))
-    more, _ = _chain(pending)
-    return clusters + more, ambiguous
+    # open figures that name none of the closed ones cluster among themselves; where they agree
+    # with a closed figure without being it, they are not set against it
+    more, more_common = _chain(pending)
+    for m, (lo, hi) in enumerate(more_common):
+        against = {k for k in range(first_open) if lo <= common[k][1] and common[k][0] <= hi}
+        if against:
+            blocked[len(clusters) + m] = against
+    return clusters + more, blocked
 
 
 def _near(bound: float, interval: tuple[float, float]) -> bool:
@@ -498,23 +522,62 @@ def _before(a: Side, b: Side) -> bool:
     return bool(times_a and times_b) and max(times_a) + UPDATE_GAP <= min(times_b)
 
 
-def _told_apart(side: Side, sides: list[Side]) -> bool:
+def _told_apart(side: Side, sides: list[Side], skip: set[int] = frozenset()) -> bool:  # type: ignore[assignment]
     """Every article giving this figure also gives another figure of the group, from the same
-    source (or none): the figure counts a different thing, whatever else it is compared with."""
+    source (or none): the articles tell it apart as a different thing ("2,059 injured, 1,404 of
+    them critically"; "2.4 billion in cuts, 600 million of it from transport")."""
     own = set(side.article_ids)
-    for other in sides:
-        if other is side or not own <= set(other.article_ids):
-            continue
-        if not side.speakers or not other.speakers or _speakers_overlap(side, other):
-            return True
-    return False
+    return any(own <= set(other.article_ids) and _apart(side, other)
+               for k, other in enumerate(sides) if other is not side and k not in skip)
 
 
-def classify(a: Side, b: Side) -> str:
-    """The kind of disagreement between two value clusters of one aligned group."""
+def _apart(a: Side, b: Side) -> bool:
+    """One side's articles all give the other side's figure too, for a compatible source."""
+    small, large = sorted((a, b), key=lambda s: len(s.article_ids))
+    if not set(small.article_ids) <= set(large.article_ids):
+        return False
+    return not small.speakers or not large.speakers or _speakers_overlap(small, large)
+
+
+def _digits(value: float | None) -> str:
+    if value is None:
+        return ""
+    text = f"{value:.6f}".rstrip("0").rstrip(".").replace(".", "").lstrip("0")
+    return text.rstrip("0")
+
+
+def misprint(a: float | None, b: float | None) -> bool:
+    """Figures that look like one figure misprinted: a slipped decimal point or zero (2.4 and 24
+    billion, 4,200 and 42,000), swapped digits (38 and 83), a digit added (8,000 and 18,000)."""
+    da, db = _digits(a), _digits(b)
+    if not da or not db or a == b:
+        return False
+    if da == db:
+        return True
+    if len(da) == len(db) >= 2 and sorted(da) == sorted(db):
+        return True
+    short, long = sorted((da, db), key=len)
+    return len(long) == len(short) + 1 >= 3 and (long.startswith(short) or long.endswith(short))
+
+
+def _value(side: Side, rows: dict[str, dict[str, Any]]) -> float | None:
+    """The figure a side gives as written: its first exact value."""
+    for claim_id in side.claim_ids:
+        row = rows.get(claim_id, {})
+        if row.get("value") is not None and row.get("qualifier") in ("exact", "approx"):
+            return float(row["value"])
+    return None
+
+
+def classify(a: Side, b: Side, *, misprinted: bool = False) -> str:
+    """The kind of disagreement between two value clusters of one aligned group.
+
+    `misprinted`: the two figures look like one misprinted (`misprint`), which a later
+    article is not taken to update.
+    """
     if a.speakers and b.speakers and not _speakers_overlap(a, b):
         return "attribution_difference"
-    if _before(a, b) or _before(b, a):
+    if not misprinted and (_before(a, b) or _before(b, a)):
         return "update"
     # an article that gives both figures for the same source tells a story over time
     # ("another 1,500, bringing the total to 3,000"; a timeline of a rising toll)
@@ -590,6 +653,47 @@ def _discrepancy(event_id: str, kind: str, measure: str, sides: list[Side], sev:
     )
 
 
+def _chosen(i: int, j: int, sides: list[Side], pairs: dict[tuple[int, int], str],
+            rows: dict[str, dict[str, Any]], ambiguous: set[int]) -> bool:
+    """Whether a disagreement between two sides is one an editor would list.
+
+    A figure is set against the one figure it most likely is another version of: the side
+    given by fewer outlets chooses, among every side it disagrees with, a misprint of its
+    number first, then the figure most outlets give, the nearest in time and in value. A
+    figure the articles tell apart from another ("600 million of it") chooses nothing, so a
+    misprint elsewhere is set against the main figure only.
+    """
+    a, b = sides[i], sides[j]
+    choosers = [k for k in (i, j) if len(sides[k].outlets) == min(len(a.outlets), len(b.outlets))]
+    for k in choosers:
+        if k in ambiguous or _told_apart(sides[k], sides, ambiguous):
+            continue
+        other = j if k == i else i
+        if _best_counterpart(k, sides, pairs, rows) == other:
+            return True
+    return False
+
+
+def _best_counterpart(k: int, sides: list[Side], pairs: dict[tuple[int, int], str],
+                      rows: dict[str, dict[str, Any]]) -> int | None:
+    me = sides[k]
+    mine = _value(me, rows)
+    when = me.first_published
+    best: tuple[Any, ...] | None = None
+    choice = None
+    for (i, j) in pairs:
+        if k not in (i, j):
+            continue
+        other = j if k == i else i
+        them = sides[other]
+        gap = abs((them.first_published - when).total_seconds()) if when and them.first_published else 0.0
+        ratio = abs(math.log(max(_centre(me), 1e-9) / max(_centre(them), 1e-9)))
+        key = (misprint(mine, _value(them, rows)), len(them.outlets), -gap, -ratio)
+        if best is None or key > best:
+            best, choice = key, other
+    return choice
+
+
 def claim_groups(frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> list[list[dict[str, Any]]]:
     """Every cluster of agreeing figures about one thing, across the articles of an event."""
     return [cluster for group in align(frame, lex, similarity=similarity) for cluster in value_clusters(group)]
@@ -618,31 +722,37 @@ def number_discrepancies(event_id: str, frame: pl.DataFrame, lex: Lexicons, *, s
     entities = source_entities([s for s in frame["speaker"].to_list() if s], lex) if frame.height else []
     for group in align(frame, lex, similarity=similarity):
         measure = group[0]["measure"]
-        clusters, ambiguous = _clusters(group)
+        clusters, blocked = _clusters(group)
         sides = [_side(c) for c in clusters]
         rows = {r["id"]: r for r in group}
-        updates: list[tuple[int, int]] = []
-        apart = [_told_apart(side, sides) for side in sides]
+        ambiguous = {k for k, against in blocked.items() if len(against) > 1}
+        pairs: dict[tuple[int, int], str] = {}
         for i in range(len(sides)):
             for j in range(i + 1, len(sides)):
                 a, b = sides[i], sides[j]
-                if i in ambiguous or j in ambiguous:
-                    continue
+                if j in blocked.get(i, ()) or i in blocked.get(j, ()):
+                    continue  # an open figure that agrees with the other
                 if max(_centre(a), _centre(b)) / max(min(_centre(a), _centre(b)), 1e-9) > MAX_RATIO:
                     continue
-                kind = classify(a, b)
-                if kind != "attribution_difference" and (apart[i] or apart[j]):
-                    # every article giving one figure also gives another for the same source: the
-                    # articles tell two things apart ("2,059 injured, 1,404 of them critically")
+                kind = classify(a, b, misprinted=misprint(_value(a, rows), _value(b, rows)))
+                if kind != "attribution_difference" and _apart(a, b):
+                    # the articles giving one figure all give the other for the same source too:
+                    # they tell two things apart, they do not disagree
                     continue
-                if kind == "update":
-                    updates.append((i, j))
-                    continue
-                out.append(_discrepancy(event_id, kind, measure, [a, b], severity(kind, a, b), summarise(kind, measure, a, b, rows)))
+                pairs[(i, j)] = kind
+        updates: list[tuple[int, int]] = []
+        for (i, j), kind in sorted(pairs.items()):
+            if not _chosen(i, j, sides, pairs, rows, ambiguous):
+                continue
+            a, b = sides[i], sides[j]
+            if kind == "update":
+                updates.append((i, j))
+                continue
+            out.append(_discrepancy(event_id, kind, measure, [a, b], severity(kind, a, b), summarise(kind, measure, a, b, rows)))
         out.extend(_update_chains(event_id, measure, sides, updates))
         # the same figure credited to different sources by different outlets
         for k, side in enumerate(sides):
-            if k in ambiguous or len(side.outlets) < 2 or measure not in lex.measure_names():
+            if len(side.outlets) < 2 or measure not in lex.measure_names():
                 continue
             credited = [(row["article_id"], row["outlet"], row["speaker"]) for row in group
                         if row["id"] in side.claim_ids and row["speaker"]]
