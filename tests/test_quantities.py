@@ -203,3 +203,19 @@ def test_quantities_component_on_hand_built_parse_takes_measure_from_given_lemma
               lemmas=["gunman", lemma, "12", "people", "."])
     claim = component(doc)._.claims[0]
     assert (claim["counted"], claim["measure"], claim["predicate"]) == ("people", measure, lemma)
+
+
+@pytest.mark.parametrize(("text", "figure", "measure"), [
+    # a phrase of the verb says what happened to the people counted
+    ("More than 9,000 rail workers went on strike on Monday.", "More than 9,000", "strikers"),
+    ("The union says 12,500 of its members are now on strike.", "12,500", "strikers"),
+    ("The health department said 52 residents had been taken to hospital.", "52", "injured"),
+    ("The agency said 42,000 people had been forced from their homes.", "42,000", "displaced"),
+    # taking part in an event: the event names the measure
+    ("Police said 18,000 people joined the march.", "18,000", "protesters"),
+    ("The strike widened on Tuesday, with 12,500 workers now taking part.", "12,500", "strikers"),
+    ("Ministers held firm despite a strike that had been joined by more than 9,000 members.", "more than 9,000", "strikers"),
+])
+def test_quantities_measure_from_a_complement_or_an_event_taken_part_in(
+        nlp: Language, text: str, figure: str, measure: str) -> None:
+    assert one_claim(nlp, text, figure)["measure"] == measure

@@ -124,6 +124,13 @@ class ClaimAttribution:
             if tokens is not None:
                 return self._phrase(tokens[-1], memory) if len(tokens) == 1 and tokens[0].pos_ == "PRON" else _join(tokens)
             return None
+        appos = next((c for c in subj.children if c.dep_ == "appos" and c.i > subj.i), None)
+        if appos is not None and verb.i > appos.right_edge.i and all(
+                t.pos_ in ("AUX", "PART") for t in verb.doc[appos.right_edge.i + 1:verb.i]) \
+                and verb.head.i < subj.i and verb.dep_ in _CLAUSE_LINKS:
+            # a reporting clause closing the sentence whose subject the parse hung as an
+            # apposition on the last name of the statement
+            return self._phrase(appos, memory)
         return self._phrase(subj, memory)
 
     def _phrase(self, head: Token, memory: Memory) -> str | None:
@@ -136,9 +143,25 @@ class ClaimAttribution:
                            for p in prep.children if p.dep_ == "pobj" and p.pos_ in ("PROPN", "NOUN")), None)
             if issuer is not None:
                 return self._phrase(issuer, memory)
+            # "police estimates", "ministry figures": the modifier names who issued them
+            issuer = next((c for c in head.children if c.dep_ in ("compound", "poss") and c.pos_ in ("NOUN", "PROPN")
+                           and c.lemma_.lower() not in _DOCUMENTS), None)
+            if issuer is not None:
+                return self._phrase(issuer, memory)
             if not any(c.pos_ == "PROPN" for c in head.subtree):
                 # "according to the latest figures": a document with no issuer names no source
                 return memory.last_source() if head.lower_ in ("statement", "report", "bulletin") else None
+        if head.pos_ == "NOUN":
+            # "its operator, Aurelia Lines", "the city's mayor, Tomas Vrell": the name
+            named = next((c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"
+                          and c.ent_type_ in ("PERSON", "ORG")), None)
+            if named is not None:
+                return self._phrase(named, memory)
+            if head.lemma_.lower() in _FIRMS and any(c.dep_ == "det" for c in head.children):
+                # "the company said": the organisation last named, not the last source quoted
+                org = _last_organisation(head)
+                if org is not None:
+                    return org
         tokens = [t for t in head.subtree if not _in_clause_modifier(t, head)]
         while tokens and (tokens[0].dep_ in ("det", "punct", "cc") or tokens[0].is_space):
             tokens = tokens[1:]
@@ -272,6 +295,21 @@ class ClaimAttribution:
         quote["verb"] = verb_name
         if speaker:
             memory.add(speaker)
+
+
+_FIRMS = {"company", "firm", "operator", "carrier", "airline", "manufacturer", "owner", "insurer", "group"}
+
+
+def _last_organisation(head: Token) -> str | None:
+    """The organisation named last before `head` in its article ("operated by Aurelia Lines, ...
+    the company said"), looking back a few sentences at most."""
+    doc = head.doc
+    start = sentence_of(head).start
+    for _ in range(3):
+        if start > 0:
+            start = sentence_of(doc[start - 1]).start
+    orgs = [e for e in doc.ents if e.label_ == "ORG" and start <= e.start and e.end <= head.i]
+    return _join(list(orgs[-1])) if orgs else None
 
 
 _PERSON_PRONOUNS = {"he", "she", "i", "who"}

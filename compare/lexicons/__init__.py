@@ -28,6 +28,8 @@ class Measure:
     adjectives: frozenset[str]
     units: frozenset[str]
     people: bool = False  # counts people: what happened to them decides the measure
+    # prepositional phrases of the verb that say what happened: "on strike", "to hospital"
+    complements: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class Lexicons:
     quote_verbs: frozenset[str]
     predicate_classes: dict[str, frozenset[str]]  # verb -> the classes it belongs to
     neutral_predicates: frozenset[str] = frozenset()  # verbs that report a figure, not a happening
+    participation_verbs: frozenset[str] = frozenset()  # "joined the march": the event names the measure
+    durations: frozenset[str] = frozenset()  # "hour", "year": figures that only qualify others
 
     def predicate_class(self, lemma: str | None) -> frozenset[str]:
         """The classes a predicate belongs to; a verb in no class is its own class.
@@ -137,6 +141,7 @@ def _build(data: dict[str, Any]) -> Lexicons:
             adjectives=frozenset(_words(spec, "adjectives")),
             units=frozenset(_words(spec, "units")),
             people=bool(spec.get("people", False)),
+            complements=frozenset(w.lower() for w in _words(spec, "complements")),
         ))
     naming: dict[str, str] = {}
     names = _table(data, "naming")
@@ -165,6 +170,8 @@ def _build(data: dict[str, Any]) -> Lexicons:
         quote_verbs=frozenset(_words(_table(data, "quote_verbs"), "verbs")),
         predicate_classes=_invert({name: _words(classes, name) for name in classes}),
         neutral_predicates=frozenset(_words(_table(data, "neutral"), "verbs")),
+        participation_verbs=frozenset(_words(_table(data, "participation"), "verbs")),
+        durations=frozenset(_words(_table(data, "durations"), "nouns")),
     )
 
 
