@@ -290,3 +290,20 @@ def test_match_figures_counting_different_people_are_not_compared() -> None:
         claim("c2", "a2", "Free", "about 30", 27, 33, value=30, qualifier="approx", measure="injured",
               predicate="treat", counted="protesters", speaker="volunteer medics"),
     ) == []
+
+
+def test_match_where_the_measure_says_what_happened_any_verb_agrees() -> None:
+    # "went on strike", "joined" and "taking part" all count strikers; a later, larger figure updates
+    rows = [claim("c1", "a1", "Wire", "more than 9,000", 9000, None, value=9000, qualifier="more_than",
+                  measure="strikers", predicate="go", counted="rail workers", speaker="union"),
+            claim("c2", "a2", "Daily", "more than 9,000", 9000, None, value=9000, qualifier="more_than",
+                  measure="strikers", predicate="join", counted="members", speaker="union"),
+            claim("c3", "a3", "Metro", "12,500", 12500, 12500, measure="strikers", predicate="take",
+                  counted="workers", speaker="union", published=MON)]
+    assert kinds(*rows) == ["update"]
+
+
+def test_match_durations_are_never_compared() -> None:
+    assert kinds(claim("c1", "a1", "Wire", "over two", 2, None, value=2, qualifier="more_than", measure="year",
+                       predicate="remain", counted="years"),
+                 claim("c2", "a2", "Post", "three", 3, 3, measure="year", predicate="lose", counted="years")) == []

@@ -319,8 +319,14 @@ def align(frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> list[list
         # names no happening ("rose to 24", "put at 7.0", a headline) joins what it reads like
         by_class: dict[str, list[int]] = {}
         loose: list[int] = []
+        spec = next((m for m in lex.measures if m.name == rows[0]["measure"]), None)
+        # where the measure itself says what happened to people ("strikers", "displaced"), every
+        # verb that says anything says that ("went on strike", "joined", "forced from their homes")
+        telling = spec is not None and (spec.people or bool(spec.complements))
         for i, row in enumerate(rows):
             classes = lex.predicate_class(row["predicate"])
+            if telling and classes:
+                classes = frozenset({"happened"})
             if not classes:
                 loose.append(i)
             for name in classes:
@@ -396,6 +402,7 @@ def _adopt_measures(frame: pl.DataFrame, lex: Lexicons) -> pl.DataFrame:
                     and r["speaker"] and _overlaps(r, row) and same_speaker(r["speaker"], row["speaker"], lex)}
         if len(measures) == 1:
             row["measure"] = measures.pop()
+            row["predicate"] = None  # it joins the figure it repeats, whatever its verb
             changed = True
     return pl.DataFrame(rows, schema=frame.schema) if changed else frame
 
@@ -722,6 +729,8 @@ def number_discrepancies(event_id: str, frame: pl.DataFrame, lex: Lexicons, *, s
     entities = source_entities([s for s in frame["speaker"].to_list() if s], lex) if frame.height else []
     for group in align(frame, lex, similarity=similarity):
         measure = group[0]["measure"]
+        if measure in lex.durations:
+            continue  # "in 24 hours", "over two years": no claim of their own
         clusters, blocked = _clusters(group)
         sides = [_side(c) for c in clusters]
         rows = {r["id"]: r for r in group}
@@ -730,11 +739,11 @@ def number_discrepancies(event_id: str, frame: pl.DataFrame, lex: Lexicons, *, s
         for i in range(len(sides)):
             for j in range(i + 1, len(sides)):
                 a, b = sides[i], sides[j]
-                if j in blocked.get(i, ()) or i in blocked.get(j, ()):
-                    continue  # an open figure that agrees with the other
                 if max(_centre(a), _centre(b)) / max(min(_centre(a), _centre(b)), 1e-9) > MAX_RATIO:
                     continue
                 kind = classify(a, b, misprinted=misprint(_value(a, rows), _value(b, rows)))
+                if (j in blocked.get(i, ()) or i in blocked.get(j, ())) and kind != "update":
+                    continue  # an open figure that agrees with the other, at the same time
                 if kind != "attribution_difference" and _apart(a, b):
                     # the articles giving one figure all give the other for the same source too:
                     # they tell two things apart, they do not disagree
@@ -752,7 +761,7 @@ def number_discrepancies(event_id: str, frame: pl.DataFrame, lex: Lexicons, *, s
         out.extend(_update_chains(event_id, measure, sides, updates))
         # the same figure credited to different sources by different outlets
         for k, side in enumerate(sides):
-            if len(side.outlets) < 2 or measure not in lex.measure_names():
+            if len(side.outlets) < 2:
                 continue
             credited = [(row["article_id"], row["outlet"], row["speaker"]) for row in group
                         if row["id"] in side.claim_ids and row["speaker"]]
