@@ -58,6 +58,8 @@ class Lexicons:
     neutral_predicates: frozenset[str] = frozenset()  # verbs that report a figure, not a happening
     participation_verbs: frozenset[str] = frozenset()  # "joined the march": the event names the measure
     durations: frozenset[str] = frozenset()  # "hour", "year": figures that only qualify others
+    marked_names: frozenset[str] = frozenset()  # naming variants that frame ("special military operation")
+    marked_canonicals: frozenset[str] = frozenset()  # names whose variants are plain unless marked
 
     def predicate_class(self, lemma: str | None) -> frozenset[str]:
         """The classes a predicate belongs to; a verb in no class is its own class.
@@ -144,10 +146,15 @@ def _build(data: dict[str, Any]) -> Lexicons:
             complements=frozenset(w.lower() for w in _words(spec, "complements")),
         ))
     naming: dict[str, str] = {}
+    marked: set[str] = set()
+    marked_canonicals: set[str] = set()
     names = _table(data, "naming")
     for canonical in names:
         for variant in _words(_table(names, canonical), "variants"):
             naming[variant] = canonical
+        if _words(_table(names, canonical), "marked"):
+            marked.update(_words(_table(names, canonical), "marked"))
+            marked_canonicals.add(canonical)
     classes = _table(data, "classes")
     return Lexicons(
         measures=tuple(measures),
@@ -172,6 +179,8 @@ def _build(data: dict[str, Any]) -> Lexicons:
         neutral_predicates=frozenset(_words(_table(data, "neutral"), "verbs")),
         participation_verbs=frozenset(_words(_table(data, "participation"), "verbs")),
         durations=frozenset(_words(_table(data, "durations"), "nouns")),
+        marked_names=frozenset(marked),
+        marked_canonicals=frozenset(marked_canonicals),
     )
 
 

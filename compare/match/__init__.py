@@ -9,6 +9,7 @@ rerun keeps each one's history (first run seen; new, unchanged or resolved).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import duckdb
@@ -26,6 +27,7 @@ from .numbers import (
     Side,
     align,
     claim_groups,
+    claim_things,
     classify,
     compatible_sources,
     misprint,
@@ -71,8 +73,8 @@ def event_discrepancies(con: duckdb.DuckDBPyConnection, event_id: str, settings:
     rows += wire_rows
     clusters: list[list[dict[str, Any]]] = []
     group_of: list[int] = []
-    for k, group in enumerate(align(claims, lex, similarity=settings.match_similarity)):
-        for cluster in value_clusters(group):
+    for k, thing in enumerate(claim_things(claims, lex, similarity=settings.match_similarity)):
+        for cluster in thing:
             clusters.append(cluster)
             group_of.append(k)
     rows += omissions(event_id, clusters, family, outlets, set(lex.measure_names()), groups=group_of)
@@ -82,14 +84,22 @@ def event_discrepancies(con: duckdb.DuckDBPyConnection, event_id: str, settings:
         params=[event_id]).pl()
     rows += quote_variants(event_id, quotes)
     framing = con.sql(
-        "SELECT f.article_id, a.outlet, f.kind, f.term, f.canonical FROM framing f "
+        "SELECT f.article_id, a.outlet, f.kind, f.term, f.canonical, f.start FROM framing f "
         "JOIN articles a ON a.id = f.article_id WHERE a.event_id = ? ORDER BY f.article_id, f.start",
         params=[event_id]).pl()
-    rows += framing_discrepancies(event_id, framing, outlets, lex)
+    texts = {a[0]: a[3] for a in articles}
+    # the first article of each wire story: what a later copy changed is an edit, not framing
+    published = {a[0]: a[2] for a in articles}
+    first: dict[str, str] = {}
+    for article_id in sorted(family, key=lambda a: (published.get(a) is None, published.get(a) or 0, a)):
+        first.setdefault(family[article_id], article_id)
+    originals = {a: first[f] for a, f in family.items()}
+    rows += framing_discrepancies(event_id, framing, outlets, lex, originals=originals, texts=texts)
     entities = con.sql(
         "SELECT e.article_id, a.outlet, e.label, e.text FROM entities e JOIN articles a ON a.id = e.article_id "
         "WHERE a.event_id = ? ORDER BY e.article_id, e.start", params=[event_id]).pl()
-    rows += spelling_variants(event_id, entities, lex)
+    common = {w for text in texts.values() for w in re.findall(r"(?<![.!?]\s)\b[a-z][a-z’'-]{4,}\b", text or "")}
+    rows += spelling_variants(event_id, entities, lex, common=common)
     return rows
 
 

@@ -320,9 +320,9 @@ def align(frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> list[list
         by_class: dict[str, list[int]] = {}
         loose: list[int] = []
         spec = next((m for m in lex.measures if m.name == rows[0]["measure"]), None)
-        # where the measure itself says what happened to people ("strikers", "displaced"), every
-        # verb that says anything says that ("went on strike", "joined", "forced from their homes")
-        telling = spec is not None and (spec.people or bool(spec.complements))
+        # where the measure itself says what happened to people ("strikers", "displaced", "missing"),
+        # every verb that says anything says that ("went on strike", "forced from their homes")
+        telling = spec is not None and (spec.people or bool(spec.complements) or bool(spec.adjectives))
         for i, row in enumerate(rows):
             classes = lex.predicate_class(row["predicate"])
             if telling and classes:
@@ -660,6 +660,51 @@ def _discrepancy(event_id: str, kind: str, measure: str, sides: list[Side], sev:
     )
 
 
+def _disagreements(group: list[dict[str, Any]]) -> tuple[list[list[dict[str, Any]]], list[Side],
+                                                         dict[tuple[int, int], str], dict[int, set[int]]]:
+    """The value clusters of an aligned group, their sides, the disagreements an editor would
+    list between them (pair of cluster indices -> kind), and the open figures that agree with
+    clusters without being them (see `_clusters`)."""
+    clusters, blocked = _clusters(group)
+    sides = [_side(c) for c in clusters]
+    rows = {r["id"]: r for r in group}
+    ambiguous = {k for k, against in blocked.items() if len(against) > 1}
+    pairs: dict[tuple[int, int], str] = {}
+    for i in range(len(sides)):
+        for j in range(i + 1, len(sides)):
+            a, b = sides[i], sides[j]
+            if max(_centre(a), _centre(b)) / max(min(_centre(a), _centre(b)), 1e-9) > MAX_RATIO:
+                continue
+            kind = classify(a, b, misprinted=misprint(_value(a, rows), _value(b, rows)))
+            if (j in blocked.get(i, ()) or i in blocked.get(j, ())) and kind != "update":
+                continue  # an open figure that agrees with the other, at the same time
+            if kind != "attribution_difference" and _apart(a, b):
+                # the articles giving one figure all give the other for the same source too:
+                # they tell two things apart, they do not disagree
+                continue
+            pairs[(i, j)] = kind
+    chosen = {p: kind for p, kind in pairs.items() if _chosen(p[0], p[1], sides, pairs, rows, ambiguous)}
+    return clusters, sides, chosen, blocked
+
+
+def claim_things(frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> list[list[list[dict[str, Any]]]]:
+    """The things an event's figures are about, each as its value clusters: clusters of one
+    aligned group belong to one thing when they are versions of each other (an update, a
+    conflict, an open figure agreeing), and to different things when the articles tell them
+    apart (a monthly payment and a rebuilding grant)."""
+    out: list[list[list[dict[str, Any]]]] = []
+    for group in align(frame, lex, similarity=similarity):
+        clusters, _, chosen, blocked = _disagreements(group)
+        linked = DisjointSet(range(len(clusters)))
+        for i, j in chosen:
+            linked.union(i, j)
+        for k, against in blocked.items():
+            for other in against:
+                linked.union(k, other)
+        out.extend([clusters[k] for k in members] for members in linked.groups())
+    return out
+
+
 def _chosen(i: int, j: int, sides: list[Side], pairs: dict[tuple[int, int], str],
             rows: dict[str, dict[str, Any]], ambiguous: set[int]) -> bool:
     """Whether a disagreement between two sides is one an editor would list.
@@ -731,28 +776,10 @@ def number_discrepancies(event_id: str, frame: pl.DataFrame, lex: Lexicons, *, s
         measure = group[0]["measure"]
         if measure in lex.durations:
             continue  # "in 24 hours", "over two years": no claim of their own
-        clusters, blocked = _clusters(group)
-        sides = [_side(c) for c in clusters]
+        clusters, sides, chosen, _ = _disagreements(group)
         rows = {r["id"]: r for r in group}
-        ambiguous = {k for k, against in blocked.items() if len(against) > 1}
-        pairs: dict[tuple[int, int], str] = {}
-        for i in range(len(sides)):
-            for j in range(i + 1, len(sides)):
-                a, b = sides[i], sides[j]
-                if max(_centre(a), _centre(b)) / max(min(_centre(a), _centre(b)), 1e-9) > MAX_RATIO:
-                    continue
-                kind = classify(a, b, misprinted=misprint(_value(a, rows), _value(b, rows)))
-                if (j in blocked.get(i, ()) or i in blocked.get(j, ())) and kind != "update":
-                    continue  # an open figure that agrees with the other, at the same time
-                if kind != "attribution_difference" and _apart(a, b):
-                    # the articles giving one figure all give the other for the same source too:
-                    # they tell two things apart, they do not disagree
-                    continue
-                pairs[(i, j)] = kind
         updates: list[tuple[int, int]] = []
-        for (i, j), kind in sorted(pairs.items()):
-            if not _chosen(i, j, sides, pairs, rows, ambiguous):
-                continue
+        for (i, j), kind in sorted(chosen.items()):
             a, b = sides[i], sides[j]
             if kind == "update":
                 updates.append((i, j))
