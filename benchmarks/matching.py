@@ -4,8 +4,9 @@
 
 Each group folder under tests/eval/discrepancies/ holds seed-style articles and the
 discrepancies an editor would list (expected.json). The whole pipeline runs on each group.
---split also scores the first nine groups and the groups added later (LATER_GROUPS, labelled
-before the matcher ever ran on them) separately: a change that only fits the first nine shows.
+--split also scores the first nine groups, the groups added later (LATER_GROUPS, labelled
+before the matcher ever ran on them) and the held-out groups (HELD_OUT, written after the
+matcher changed and never tuned on) separately: a change that only fits the first nine shows.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from compare.nlp import build_pipeline  # noqa: E402
 
 FLOORS = ROOT / "tests" / "eval" / "floors.toml"
 FLOOR_MARGIN = 0.02
-# groups added after the matcher was tuned on the others; their labels came first
+# groups added later, labelled before the matcher first ran on them (then used in development)
 LATER_GROUPS = frozenset({"nk-troops-oct23-2024", "zaporizhzhia-strike-oct2024", "morocco-aid-sept2023"})
+# groups written after the matcher was changed, scored once and never tuned on
+HELD_OUT = frozenset({"nk-troops-pentagon-oct2024"})
 
 
 def pin_floors(scores: dict[str, Any], *, allow_lower: bool) -> None:
@@ -64,7 +67,8 @@ def main() -> int:
     scores = score_discrepancies(nlp, args.groups)
     if args.split:
         names = {p.name for p in args.groups.iterdir() if p.is_dir()}
-        for title, subset in (("first groups", names - LATER_GROUPS), ("later groups", names & LATER_GROUPS)):
+        for title, subset in (("first groups", names - LATER_GROUPS - HELD_OUT), ("later groups", names & LATER_GROUPS),
+                              ("held-out groups", names & HELD_OUT)):
             if subset:
                 print(f"-- {title} ({len(subset)})")
                 _table(score_discrepancies(nlp, args.groups, groups=subset))
