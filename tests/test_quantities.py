@@ -219,3 +219,11 @@ def test_quantities_component_on_hand_built_parse_takes_measure_from_given_lemma
 def test_quantities_measure_from_a_complement_or_an_event_taken_part_in(
         nlp: Language, text: str, figure: str, measure: str) -> None:
     assert one_claim(nlp, text, figure)["measure"] == measure
+
+
+@pytest.mark.parametrize(("text", "figure", "direction"), [
+    ("Air defences shot down 40 drones overnight.", "40", None),  # a particle, not a change
+    ("The index closed down 2% on Monday.", "2%", "down"),
+])
+def test_quantities_particle_of_a_verb_is_no_direction(nlp: Language, text: str, figure: str, direction: str | None) -> None:
+    assert one_claim(nlp, text, figure)["direction"] == direction

@@ -158,10 +158,9 @@ class ClaimAttribution:
             if named is not None:
                 return self._phrase(named, memory)
             if head.lemma_.lower() in _FIRMS and any(c.dep_ == "det" for c in head.children):
-                # "the company said": the organisation last named, not the last source quoted
-                org = _last_organisation(head)
-                if org is not None:
-                    return org
+                # "the company said": the organisation last named; never the last source quoted,
+                # which is seldom a company ("the coastguard said ... the company said")
+                return _last_organisation(head) or head.text
         tokens = [t for t in head.subtree if not _in_clause_modifier(t, head)]
         while tokens and (tokens[0].dep_ in ("det", "punct", "cc") or tokens[0].is_space):
             tokens = tokens[1:]
@@ -302,13 +301,8 @@ _FIRMS = {"company", "firm", "operator", "carrier", "airline", "manufacturer", "
 
 def _last_organisation(head: Token) -> str | None:
     """The organisation named last before `head` in its article ("operated by Aurelia Lines, ...
-    the company said"), looking back a few sentences at most."""
-    doc = head.doc
-    start = sentence_of(head).start
-    for _ in range(3):
-        if start > 0:
-            start = sentence_of(doc[start - 1]).start
-    orgs = [e for e in doc.ents if e.label_ == "ORG" and start <= e.start and e.end <= head.i]
+    the company said")."""
+    orgs = [e for e in head.doc.ents if e.label_ == "ORG" and e.end <= head.i]
     return _join(list(orgs[-1])) if orgs else None
 
 

@@ -177,7 +177,10 @@ class QuantityClaims:
         first = doc.char_span(fig.start, fig.end, alignment_mode="expand")
         start_i = first.start if first is not None else span.start
         prev = doc[start_i - 1] if start_i > 0 else None
-        if prev is not None and prev.lower_ in ("up", "down") and prev.dep_ != "prt":
+        if prev is not None and prev.lower_ in ("up", "down") and prev.dep_ != "prt" and not (
+                prev.head.pos_ == "VERB" and prev.head.i == prev.i - 1
+                and prev.head.lemma_.lower() in self.lex.predicate_classes):
+            # "closed down 2%" is a change; "shot down five" is the particle of a verb of the lexicon
             return prev.lower_
         if prev is not None and prev.lower_ in ("to", "at", "from", "of"):
             return None  # a level: "rose to 2,000", "ended at 1,463"
