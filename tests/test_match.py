@@ -307,3 +307,24 @@ def test_match_durations_are_never_compared() -> None:
     assert kinds(claim("c1", "a1", "Wire", "over two", 2, None, value=2, qualifier="more_than", measure="year",
                        predicate="remain", counted="years"),
                  claim("c2", "a2", "Post", "three", 3, 3, measure="year", predicate="lose", counted="years")) == []
+
+
+def test_match_a_figure_of_one_moment_is_not_updated_later() -> None:
+    # vehicles on a bridge when it fell do not change overnight; a death toll does
+    vehicles = [claim("v1", "a1", "Wire", "14", 14, 14, measure="vehicles", predicate="fall", counted="vehicles", speaker="police"),
+                claim("v2", "a2", "Standard", "18", 18, 18, measure="vehicles", predicate="be", counted="vehicles",
+                      speaker="police", published=MON)]
+    assert kinds(*vehicles) == ["number_conflict"]
+    tolls = [dict(r, measure="deaths", predicate="kill", counted="people") for r in vehicles]
+    assert kinds(*tolls) == ["update"]
+
+
+def test_match_groups_repeating_one_figure_from_one_source_are_one_thing() -> None:
+    # "repairs worth 4 million had been planned", "4 million had been set aside"; the opposition says 1.5 million
+    rows = [claim("m1", "a1", "Wire", "4 million euros", 4e6, 4e6, measure="money", unit="EUR", predicate="plan",
+                  counted=None, speaker="transport ministry"),
+            claim("m2", "a2", "News", "4 million euros", 4e6, 4e6, measure="money", unit="EUR", predicate="set",
+                  counted=None, speaker="transport ministry"),
+            claim("m3", "a2", "News", "1.5 million euros", 1.5e6, 1.5e6, measure="money", unit="EUR", predicate="be",
+                  counted=None, speaker="Green Alliance")]
+    assert kinds(*rows) == ["attribution_difference"]

@@ -227,3 +227,8 @@ def test_quantities_measure_from_a_complement_or_an_event_taken_part_in(
 ])
 def test_quantities_particle_of_a_verb_is_no_direction(nlp: Language, text: str, figure: str, direction: str | None) -> None:
     assert one_claim(nlp, text, figure)["direction"] == direction
+
+
+def test_quantities_temperature_in_degrees_celsius(nlp: Language) -> None:
+    claim = one_claim(nlp, "Temperatures reached 41.3 degrees Celsius in Salden on Tuesday.", "41.3 degrees Celsius")
+    assert (claim["value"], claim["unit"], claim["measure"]) == (41.3, "deg", "temperature")

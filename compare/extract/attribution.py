@@ -175,8 +175,10 @@ class ClaimAttribution:
             # "the agency said": the last named source whose words include the same noun,
             # else the last source that is not a person
             noun = head.lemma_.lower()
+            # every word must match: "the fire service" is not "the national weather service"
+            wanted = [t.lemma_.lower() for t in tokens if t.dep_ != "det" and t.is_alpha and t.pos_ != "DET"]
             for earlier in reversed(memory.entries):
-                if noun in earlier.lower():
+                if noun in earlier.lower() and all(w in earlier.lower() for w in wanted):
                     return earlier
             # a bare "the agency": the last source that is not a person
             definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children)
@@ -220,7 +222,7 @@ class ClaimAttribution:
         verb_set = {v.i for v in verbs}
         ancestors = list(root.ancestors)
         for anc in ancestors:
-            if anc.i in verb_set and not _in_subject(root, anc):
+            if anc.i in verb_set and not _in_subject(root, anc) and not self._is_own_predicate(anc, root):
                 return anc
         # the reporting clause hangs off the figure's clause: "Russia fired 3 missiles, X said"
         for anc in [root, *ancestors]:
@@ -239,6 +241,15 @@ class ClaimAttribution:
         if finals and len(verbs) == 1:
             return finals[0]
         return None
+
+    def _is_own_predicate(self, verb: Token, root: Token) -> bool:
+        """'the heatwave claimed 34 lives': the verb says what happened to what the figure counts
+        (its object), it does not report a statement."""
+        lemma = verb.lemma_.lower()
+        if not any(lemma in m.predicates for m in self.lex.measures):
+            return False
+        return any(c.dep_ == "dobj" and root in list(c.subtree) for c in verb.children) \
+            and not any(c.dep_ == "ccomp" for c in verb.children)
 
     def _hedged(self, sent: Span, root: Token, pred: Token | None, verb: Token | None,
                 verb_name: str | None) -> bool:

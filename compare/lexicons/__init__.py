@@ -58,6 +58,7 @@ class Lexicons:
     neutral_predicates: frozenset[str] = frozenset()  # verbs that report a figure, not a happening
     participation_verbs: frozenset[str] = frozenset()  # "joined the march": the event names the measure
     durations: frozenset[str] = frozenset()  # "hour", "year": figures that only qualify others
+    tallies: frozenset[str] = frozenset()  # measures of running counts, which updates change
     marked_names: frozenset[str] = frozenset()  # naming variants that frame ("special military operation")
     marked_canonicals: frozenset[str] = frozenset()  # names whose variants are plain unless marked
 
@@ -179,6 +180,7 @@ def _build(data: dict[str, Any]) -> Lexicons:
         neutral_predicates=frozenset(_words(_table(data, "neutral"), "verbs")),
         participation_verbs=frozenset(_words(_table(data, "participation"), "verbs")),
         durations=frozenset(_words(_table(data, "durations"), "nouns")),
+        tallies=frozenset(_words(_table(data, "tallies"), "measures")),
         marked_names=frozenset(marked),
         marked_canonicals=frozenset(marked_canonicals),
     )

@@ -178,6 +178,8 @@ def counted_alike(a: str | None, b: str | None, similarity: float, nouns: frozen
 def _head(phrase: str) -> str:
     """The last word of a noun phrase, singular: "Russian landing ships" -> "ship"."""
     word = phrase.lower().split()[-1].strip(".,'’")
+    if word.endswith("ives") and len(word) >= 5:
+        return word[:-3] + "fe"  # "lives", "knives"
     for suffix, repl in (("ies", "y"), ("ses", "s"), ("s", "")):
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             return word[: -len(suffix)] + repl
@@ -341,6 +343,13 @@ def align(frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> list[list
                 if i != j and counted_alike(rows[i]["counted"], rows[j]["counted"], similarity, own):
                     linked.union(j, i)
                     break
+        # groups whose verbs differ but that repeat one closed figure from one source in
+        # different articles ("planned 4 million", "set aside 4 million") are one thing
+        classed = sorted({i for name in by_class.values() for i in name})
+        for x, i in enumerate(classed):
+            for j in classed[x + 1:]:
+                if not linked.same(i, j) and _repeats(rows[i], rows[j], lex):
+                    linked.union(i, j)
         # a group of such figures alone joins the one group with a verb that it agrees with,
         # else the block's only such group
         anchored = {linked.find(i) for name in by_class.values() for i in name}
@@ -385,6 +394,13 @@ def _populations(members: list[int], rows: list[dict[str, Any]], plain: frozense
         agreeing = [p for p in parts if any(rows[j]["article_id"] != rows[i]["article_id"] and _overlaps(rows[i], rows[j]) for j in p)]
         (agreeing[0] if len(agreeing) == 1 else max(parts, key=len)).append(i)
     return parts
+
+
+def _repeats(a: dict[str, Any], b: dict[str, Any], lex: Lexicons) -> bool:
+    """The same closed figure from the same source, in two articles."""
+    return (a["article_id"] != b["article_id"] and a["qualifier"] not in _OPEN and b["qualifier"] not in _OPEN
+            and bool(a["speaker"]) and bool(b["speaker"]) and _overlaps(a, b)
+            and compatible_sources(a["speaker"], b["speaker"], lex))
 
 
 def _adopt_measures(frame: pl.DataFrame, lex: Lexicons) -> pl.DataFrame:
@@ -576,15 +592,16 @@ def _value(side: Side, rows: dict[str, dict[str, Any]]) -> float | None:
     return None
 
 
-def classify(a: Side, b: Side, *, misprinted: bool = False) -> str:
+def classify(a: Side, b: Side, *, misprinted: bool = False, tally: bool = True) -> str:
     """The kind of disagreement between two value clusters of one aligned group.
 
     `misprinted`: the two figures look like one misprinted (`misprint`), which a later
-    article is not taken to update.
+    article is not taken to update. `tally`: the figures are a running count (a toll), which
+    changes over time; a figure of one moment (vehicles on a bridge) does not.
     """
     if a.speakers and b.speakers and not _speakers_overlap(a, b):
         return "attribution_difference"
-    if not misprinted and (_before(a, b) or _before(b, a)):
+    if tally and not misprinted and (_before(a, b) or _before(b, a)):
         return "update"
     # an article that gives both figures for the same source tells a story over time
     # ("another 1,500, bringing the total to 3,000"; a timeline of a rising toll)
@@ -660,7 +677,7 @@ def _discrepancy(event_id: str, kind: str, measure: str, sides: list[Side], sev:
     )
 
 
-def _disagreements(group: list[dict[str, Any]]) -> tuple[list[list[dict[str, Any]]], list[Side],
+def _disagreements(group: list[dict[str, Any]], lex: Lexicons | None = None) -> tuple[list[list[dict[str, Any]]], list[Side],
                                                          dict[tuple[int, int], str], dict[int, set[int]]]:
     """The value clusters of an aligned group, their sides, the disagreements an editor would
     list between them (pair of cluster indices -> kind), and the open figures that agree with
@@ -669,13 +686,14 @@ def _disagreements(group: list[dict[str, Any]]) -> tuple[list[list[dict[str, Any
     sides = [_side(c) for c in clusters]
     rows = {r["id"]: r for r in group}
     ambiguous = {k for k, against in blocked.items() if len(against) > 1}
+    tally = lex is None or not lex.tallies or group[0]["measure"] in lex.tallies
     pairs: dict[tuple[int, int], str] = {}
     for i in range(len(sides)):
         for j in range(i + 1, len(sides)):
             a, b = sides[i], sides[j]
             if max(_centre(a), _centre(b)) / max(min(_centre(a), _centre(b)), 1e-9) > MAX_RATIO:
                 continue
-            kind = classify(a, b, misprinted=misprint(_value(a, rows), _value(b, rows)))
+            kind = classify(a, b, misprinted=misprint(_value(a, rows), _value(b, rows)), tally=tally)
             if (j in blocked.get(i, ()) or i in blocked.get(j, ())) and kind != "update":
                 continue  # an open figure that agrees with the other, at the same time
             if kind != "attribution_difference" and _apart(a, b):
@@ -694,7 +712,7 @@ def claim_things(frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> li
     apart (a monthly payment and a rebuilding grant)."""
     out: list[list[list[dict[str, Any]]]] = []
     for group in align(frame, lex, similarity=similarity):
-        clusters, _, chosen, blocked = _disagreements(group)
+        clusters, _, chosen, blocked = _disagreements(group, lex)
         linked = DisjointSet(range(len(clusters)))
         for i, j in chosen:
             linked.union(i, j)
@@ -776,7 +794,7 @@ def number_discrepancies(event_id: str, frame: pl.DataFrame, lex: Lexicons, *, s
         measure = group[0]["measure"]
         if measure in lex.durations:
             continue  # "in 24 hours", "over two years": no claim of their own
-        clusters, sides, chosen, _ = _disagreements(group)
+        clusters, sides, chosen, _ = _disagreements(group, lex)
         rows = {r["id"]: r for r in group}
         updates: list[tuple[int, int]] = []
         for (i, j), kind in sorted(chosen.items()):
