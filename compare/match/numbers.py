@@ -345,11 +345,15 @@ def align(frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> list[list
                     break
         # groups whose verbs differ but that repeat one closed figure from one source in
         # different articles ("planned 4 million", "set aside 4 million") are one thing
-        classed = sorted({i for name in by_class.values() for i in name})
-        for x, i in enumerate(classed):
-            for j in classed[x + 1:]:
-                if not linked.same(i, j) and _repeats(rows[i], rows[j], lex):
-                    linked.union(i, j)
+        by_value: dict[float, list[int]] = {}
+        for i in sorted({i for name in by_class.values() for i in name}):
+            if rows[i]["value"] is not None:
+                by_value.setdefault(float(rows[i]["value"]), []).append(i)
+        for same in by_value.values():
+            for x, i in enumerate(same):
+                for j in same[x + 1:]:
+                    if not linked.same(i, j) and _repeats(rows[i], rows[j], lex):
+                        linked.union(i, j)
         # a group of such figures alone joins the one group with a verb that it agrees with,
         # else the block's only such group
         anchored = {linked.find(i) for name in by_class.values() for i in name}
@@ -545,7 +549,7 @@ def _before(a: Side, b: Side) -> bool:
     return bool(times_a and times_b) and max(times_a) + UPDATE_GAP <= min(times_b)
 
 
-def _told_apart(side: Side, sides: list[Side], skip: set[int] = frozenset()) -> bool:  # type: ignore[assignment]
+def _told_apart(side: Side, sides: list[Side], skip: frozenset[int] | set[int] = frozenset()) -> bool:
     """Every article giving this figure also gives another figure of the group, from the same
     source (or none): the articles tell it apart as a different thing ("2,059 injured, 1,404 of
     them critically"; "2.4 billion in cuts, 600 million of it from transport")."""
