@@ -246,12 +246,13 @@ def _matches(expected: dict[str, Any], found: dict[str, Any], claims: dict[str, 
     return True
 
 
-def score_discrepancies(nlp: Any, folder: Path, *, settings: Any = None) -> dict[str, dict[str, float]]:
+def score_discrepancies(nlp: Any, folder: Path, *, settings: Any = None,
+                        groups: set[str] | None = None) -> dict[str, dict[str, float]]:
     """Precision and recall per kind on labelled event groups (tests/eval/discrepancies/).
 
     Each group folder holds article files and an `expected.json`; the real pipeline runs on
     each group (in a temporary database) and its discrepancies are matched one to one with
-    the expected ones.
+    the expected ones. `groups` limits scoring to the named group folders.
     """
     import tempfile
     from dataclasses import replace
@@ -262,7 +263,7 @@ def score_discrepancies(nlp: Any, folder: Path, *, settings: Any = None) -> dict
 
     counts = {k: {"tp": 0, "found": 0, "expected": 0} for k in DISCREPANCY_KINDS}
     misses: list[str] = []
-    for group in sorted(p for p in folder.iterdir() if p.is_dir()):
+    for group in sorted(p for p in folder.iterdir() if p.is_dir() and (groups is None or p.name in groups)):
         expected = json.loads((group / "expected.json").read_text(encoding="utf-8"))["discrepancies"]
         with tempfile.TemporaryDirectory() as tmp:
             base = settings or Settings()

@@ -139,3 +139,32 @@ def test_attribution_time_expression(nlp: Language, text: str, figure: str, time
 def test_attribution_private_fields_are_removed(nlp: Language) -> None:
     found = claim(nlp, "The interior ministry said 14 people had been killed.", "14")
     assert not [k for k in found if k.startswith("_")]
+
+
+@pytest.mark.parametrize(("text", "figure", "speaker"), [
+    # an unnamed speaker with a name in apposition: the name
+    ("The ferry was carrying 312 passengers, according to its operator, Aurelia Lines.", "312", "Aurelia Lines"),
+    ("The mayor of the town, Anna Berg, said that 14 people had been killed.", "14", "Anna Berg"),
+    # "the company said": the organisation named just before, not the last source quoted
+    ("The coastguard said nine people had died. The ferry, operated by Aurelia Lines, had 312 passengers "
+     "on board, the company said.", "312", "Aurelia Lines"),
+    # a document named by its issuer
+    ("According to police estimates, 18,000 people joined the march.", "18,000", "police"),
+    # a closing reporting clause the parse hung on the last name of the statement
+    ("Pyongyang has shipped 5,000 soldiers to help Vladimir Putin, South Korea's spy agency told MPs.", "5,000",
+     "South Korea's spy agency"),
+])
+def test_attribution_names_behind_descriptions(nlp: Language, text: str, figure: str, speaker: str) -> None:
+    assert claim(nlp, text, figure)["speaker"] == speaker
+
+
+@pytest.mark.parametrize(("text", "figure", "speaker"), [
+    # a described source is an earlier one only if every word matches
+    ("The national weather service said it was hot. The fire service said it was fighting 12 wildfires.", "12",
+     "fire service"),
+    # "claimed 34 lives" says what happened; the statement is the health ministry's
+    ("The heatwave claimed 34 lives this week, the health ministry said.", "34", "health ministry"),
+])
+def test_attribution_descriptions_and_predicates_that_look_like_reporting(
+        nlp: Language, text: str, figure: str, speaker: str) -> None:
+    assert claim(nlp, text, figure)["speaker"] == speaker

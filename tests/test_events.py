@@ -134,6 +134,11 @@ def test_events_pairwise_scores() -> None:
     assert split["precision"] == 1.0 and split["recall"] == 0.5
 
 
+# labelled groups that follow the story of another group on later days; the 21 Oct strike on
+# Zaporizhzhia is part of the North Korean troops story in the seed facts (the seed article
+# reports both)
+SAME_STORY = {"nk-troops-oct23-2024": "nk-troops-russia", "nk-troops-pentagon": "nk-troops-russia",
+              "zaporizhzhia-strike": "nk-troops-russia", "morocco-aid": "morocco-earthquake"}
 GROUPING_FLOOR_F1 = 0.95  # pinned: pairwise F1 of grouping the labelled mix below (measured 0.99-1.0)
 
 
@@ -150,8 +155,10 @@ def test_events_grouping_of_a_labelled_mix_meets_the_floor(tmp_path: Path) -> No
     truth: dict[str, str] = {}
     groups = [*sorted((root / "seeds").iterdir()), *sorted((root / "tests" / "eval" / "discrepancies").iterdir())]
     for group in (g for g in groups if g.is_dir()):
-        # the seeds and the labelled groups cover two of the same real events
+        # the seeds and the labelled groups cover two of the same real events, some of them on
+        # later days of the story
         label = group.name.removesuffix("-oct2024").removesuffix("-sept2023")
+        label = SAME_STORY.get(label, label)
         for article in sorted(group.iterdir()):
             if article.name == "expected.json" or article.suffix not in (".txt", ".json", ".html", ".md"):
                 continue

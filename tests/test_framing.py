@@ -144,3 +144,11 @@ def test_framing_user_lexicon_through_add_pipe(tmp_path: Path) -> None:
     nlp.add_pipe("framing_terms", config={"lexicon_files": [str(lexicon)]})
     doc = nlp("Shells fell on Kiew overnight.")
     assert [(f["kind"], f["term"], f["canonical"]) for f in doc._.framing] == [("naming", "Kiew", "Kyiv")]
+
+
+@pytest.mark.slow
+def test_framing_verbs_that_report_nothing_and_charges_are_not_framing(nlp: Language) -> None:
+    doc = nlp("Passengers can claim compensation for the delay. Those arrested were suspected of attacking officers. "
+              "\"The ministry believes it is right,\" an economist said.")
+    found = [(f["kind"], f["term"]) for f in doc._.framing if f["kind"] in ("reporting_verb", "hedge")]
+    assert found == [("reporting_verb", "said")]

@@ -81,13 +81,16 @@ def test_lexicons_builtin_units_hedges_and_loaded_terms(lex: Lexicons) -> None:
 
 
 @pytest.mark.parametrize(("lemma", "classes"), [
-    ("send", {"deploy"}),
+    ("send", {"deploy", "attack"}),  # troops are sent, and so are drones
     ("deploy", {"deploy"}),
     ("fire", {"attack"}),
     ("kill", {"kill"}),
     ("leave", {"kill", "displace"}),  # a verb can be in more than one class
     ("destroy", {"intercept", "damage"}),
     ("paint", {"paint"}),  # in no class: its own class
+    ("record", set()),  # reports a figure: no class
+    ("rise", set()),  # "rose to 24" states a level: no class
+    ("pass", set()),  # "passed 2,000": no class
     (None, set()),
     ("", set()),
 ])
@@ -164,7 +167,7 @@ def test_lexicons_user_file_adds_verbs_and_predicate_classes(user_lex: Lexicons)
     assert user_lex.reporting_verbs["concede"] == "assert"
     assert user_lex.reporting_verbs["claim"] == "hedge"
     assert user_lex.predicate_class("airlift") == frozenset({"deploy"})
-    assert user_lex.predicate_class("send") == frozenset({"deploy"})
+    assert user_lex.predicate_class("send") == frozenset({"deploy", "attack"})
     assert user_lex.predicate_class("rescue") == frozenset({"rescue"})
 
 

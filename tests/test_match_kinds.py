@@ -117,3 +117,54 @@ def test_match_omission_counts_wire_copies_once() -> None:
     assert "3 of 4 stories" in d["summary"]
     # carried by too few stories: no key claim
     assert omissions("e", [cluster[:1]], family, outlets, {"troops"}) == []
+
+
+def test_match_omission_counts_another_figure_for_the_same_thing_as_carried() -> None:
+    # four stories give a toll (one an earlier figure); only the fifth leaves it out
+    family = {f"a{i}": f"a{i}" for i in range(5)}
+    outlets = {f"a{i}": f"Outlet {i}" for i in range(5)}
+    later = [{"id": f"c{i}", "article_id": f"a{i}", "text": "24", "measure": "deaths", "speaker": "coastguard"} for i in range(3)]
+    earlier = [{"id": "c3", "article_id": "a3", "text": "nine", "measure": "deaths", "speaker": "coastguard"}]
+    [d] = omissions("e", [later, earlier], family, outlets, {"deaths"}, groups=[0, 0])
+    assert json.loads(d["details"])["missing_from"] == ["Outlet 4"] and "24" in d["summary"]
+    # without the grouping the earlier figure's story would count as leaving the toll out
+    found = omissions("e", [later, earlier], family, outlets, {"deaths"})
+    assert json.loads(found[0]["details"])["missing_from"] == ["Outlet 3", "Outlet 4"]
+
+
+def test_match_framing_a_word_a_wire_copy_brought_in_is_an_edit_not_framing() -> None:
+    outlets = {"a1": "Wire", "a2": "Copy", "a3": "Post"}
+    rows = framing(("a1", "Wire", "reporting_verb", "said", "say"), ("a2", "Copy", "reporting_verb", "claimed", "claim"),
+                   ("a3", "Post", "reporting_verb", "said", "say"))
+    assert framing_discrepancies("e", rows, outlets, LEX)  # without knowing the copies
+    assert framing_discrepancies("e", rows, outlets, LEX, originals={"a1": "a1", "a2": "a1", "a3": "a3"}) == []
+
+
+def test_match_framing_plain_variants_of_a_name_are_not_framing() -> None:
+    outlets = {"a1": "Wire", "a2": "Courier", "a3": "State"}
+    plain = framing(("a1", "Wire", "naming", "war in Ukraine", "war in Ukraine"),
+                    ("a2", "Courier", "naming", "war against Ukraine", "war in Ukraine"))
+    assert framing_discrepancies("e", plain, outlets, LEX) == []
+    marked = framing(("a1", "Wire", "naming", "war in Ukraine", "war in Ukraine"),
+                     ("a3", "State", "naming", "special military operation", "war in Ukraine"))
+    assert len(framing_discrepancies("e", marked, outlets, LEX)) == 1
+
+
+def test_match_framing_loaded_term_names_its_counterpart_as_the_article_does() -> None:
+    text = "The Kalvaran invaders struck at dawn. Later the invaders fired again."
+    rows = pl.DataFrame([{"article_id": "a1", "outlet": "Now", "kind": "loaded", "term": "invaders",
+                          "canonical": "Russian forces", "start": text.index("invaders")},
+                         {"article_id": "a1", "outlet": "Now", "kind": "loaded", "term": "invaders",
+                          "canonical": "Russian forces", "start": text.rindex("invaders")}])
+    [d] = framing_discrepancies("e", rows, {"a1": "Now", "a2": "Wire"}, LEX, texts={"a1": text})
+    assert "Kalvaran forces" in d["summary"]
+
+
+def test_match_spelling_variants_skip_demonyms_and_common_words_and_see_transliterations() -> None:
+    from compare.match.framing import spelling_variants
+
+    entities = pl.DataFrame([{"article_id": a, "outlet": o, "label": "GPE", "text": t} for a, o, t in (
+        ("a1", "Wire", "Dravetz"), ("a2", "Kalvar Today", "Dravec"), ("a1", "Wire", "Russia"), ("a2", "Kalvar Today", "Russian"),
+        ("a1", "Wire", "Ferry"), ("a2", "Kalvar Today", "Ferri"))])
+    found = spelling_variants("e", entities, LEX, common={"ferry"})
+    assert [sorted(json.loads(d["details"])["terms"]) for d in found] == [["Dravec", "Dravetz"]]

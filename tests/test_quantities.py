@@ -249,3 +249,32 @@ def test_quantities_conversion_in_brackets_asserts_what_the_original_does(
         direction: str | None) -> None:
     claim = one_claim(nlp, text, figure)
     assert (claim["qualifier"], claim["low"], claim["high"], claim["direction"]) == (qualifier, low, high, direction)
+
+
+@pytest.mark.parametrize(("text", "figure", "measure"), [
+    # a phrase of the verb says what happened to the people counted
+    ("More than 9,000 rail workers went on strike on Monday.", "More than 9,000", "strikers"),
+    ("The union says 12,500 of its members are now on strike.", "12,500", "strikers"),
+    ("The health department said 52 residents had been taken to hospital.", "52", "injured"),
+    ("The agency said 42,000 people had been forced from their homes.", "42,000", "displaced"),
+    # taking part in an event: the event names the measure
+    ("Police said 18,000 people joined the march.", "18,000", "protesters"),
+    ("The strike widened on Tuesday, with 12,500 workers now taking part.", "12,500", "strikers"),
+    ("Ministers held firm despite a strike that had been joined by more than 9,000 members.", "more than 9,000", "strikers"),
+])
+def test_quantities_measure_from_a_complement_or_an_event_taken_part_in(
+        nlp: Language, text: str, figure: str, measure: str) -> None:
+    assert one_claim(nlp, text, figure)["measure"] == measure
+
+
+@pytest.mark.parametrize(("text", "figure", "direction"), [
+    ("Air defences shot down 40 drones overnight.", "40", None),  # a particle, not a change
+    ("The index closed down 2% on Monday.", "2%", "down"),
+])
+def test_quantities_particle_of_a_verb_is_no_direction(nlp: Language, text: str, figure: str, direction: str | None) -> None:
+    assert one_claim(nlp, text, figure)["direction"] == direction
+
+
+def test_quantities_temperature_in_degrees_celsius(nlp: Language) -> None:
+    claim = one_claim(nlp, "Temperatures reached 41.3 degrees Celsius in Salden on Tuesday.", "41.3 degrees Celsius")
+    assert (claim["value"], claim["unit"], claim["measure"]) == (41.3, "deg", "temperature")

@@ -124,6 +124,13 @@ class ClaimAttribution:
             if tokens is not None:
                 return self._phrase(tokens[-1], memory) if len(tokens) == 1 and tokens[0].pos_ == "PRON" else _join(tokens)
             return None
+        appos = next((c for c in subj.children if c.dep_ == "appos" and c.i > subj.i), None)
+        if appos is not None and verb.i > appos.right_edge.i and all(
+                t.pos_ in ("AUX", "PART") for t in verb.doc[appos.right_edge.i + 1:verb.i]) \
+                and verb.head.i < subj.i and verb.dep_ in _CLAUSE_LINKS:
+            # a reporting clause closing the sentence whose subject the parse hung as an
+            # apposition on the last name of the statement
+            return self._phrase(appos, memory)
         return self._phrase(subj, memory)
 
     def _phrase(self, head: Token, memory: Memory) -> str | None:
@@ -136,9 +143,24 @@ class ClaimAttribution:
                            for p in prep.children if p.dep_ == "pobj" and p.pos_ in ("PROPN", "NOUN")), None)
             if issuer is not None:
                 return self._phrase(issuer, memory)
+            # "police estimates", "ministry figures": the modifier names who issued them
+            issuer = next((c for c in head.children if c.dep_ in ("compound", "poss") and c.pos_ in ("NOUN", "PROPN")
+                           and c.lemma_.lower() not in _DOCUMENTS), None)
+            if issuer is not None:
+                return self._phrase(issuer, memory)
             if not any(c.pos_ == "PROPN" for c in head.subtree):
                 # "according to the latest figures": a document with no issuer names no source
                 return memory.last_source() if head.lower_ in ("statement", "report", "bulletin") else None
+        if head.pos_ == "NOUN":
+            # "its operator, Aurelia Lines", "the city's mayor, Tomas Vrell": the name
+            named = next((c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"
+                          and c.ent_type_ in ("PERSON", "ORG")), None)
+            if named is not None:
+                return self._phrase(named, memory)
+            if head.lemma_.lower() in _FIRMS and any(c.dep_ == "det" for c in head.children):
+                # "the company said": the organisation last named; never the last source quoted,
+                # which is seldom a company ("the coastguard said ... the company said")
+                return _last_organisation(head) or head.text
         tokens = [t for t in head.subtree if not _in_clause_modifier(t, head)]
         while tokens and (tokens[0].dep_ in ("det", "punct", "cc") or tokens[0].is_space):
             tokens = tokens[1:]
@@ -153,8 +175,10 @@ class ClaimAttribution:
             # "the agency said": the last named source whose words include the same noun,
             # else the last source that is not a person
             noun = head.lemma_.lower()
+            # every word must match: "the fire service" is not "the national weather service"
+            wanted = [t.lemma_.lower() for t in tokens if t.dep_ != "det" and t.is_alpha and t.pos_ != "DET"]
             for earlier in reversed(memory.entries):
-                if noun in earlier.lower():
+                if noun in earlier.lower() and all(w in earlier.lower() for w in wanted):
                     return earlier
             # a bare "the agency": the last source that is not a person
             definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children)
@@ -198,7 +222,7 @@ class ClaimAttribution:
         verb_set = {v.i for v in verbs}
         ancestors = list(root.ancestors)
         for anc in ancestors:
-            if anc.i in verb_set and not _in_subject(root, anc):
+            if anc.i in verb_set and not _in_subject(root, anc) and not self._is_own_predicate(anc, root):
                 return anc
         # the reporting clause hangs off the figure's clause: "Russia fired 3 missiles, X said"
         for anc in [root, *ancestors]:
@@ -217,6 +241,15 @@ class ClaimAttribution:
         if finals and len(verbs) == 1:
             return finals[0]
         return None
+
+    def _is_own_predicate(self, verb: Token, root: Token) -> bool:
+        """'the heatwave claimed 34 lives': the verb says what happened to what the figure counts
+        (its object), it does not report a statement."""
+        lemma = verb.lemma_.lower()
+        if not any(lemma in m.predicates for m in self.lex.measures):
+            return False
+        return any(c.dep_ == "dobj" and root in list(c.subtree) for c in verb.children) \
+            and not any(c.dep_ == "ccomp" for c in verb.children)
 
     def _hedged(self, sent: Span, root: Token, pred: Token | None, verb: Token | None,
                 verb_name: str | None) -> bool:
@@ -272,6 +305,16 @@ class ClaimAttribution:
         quote["verb"] = verb_name
         if speaker:
             memory.add(speaker)
+
+
+_FIRMS = {"company", "firm", "operator", "carrier", "airline", "manufacturer", "owner", "insurer", "group"}
+
+
+def _last_organisation(head: Token) -> str | None:
+    """The organisation named last before `head` in its article ("operated by Aurelia Lines, ...
+    the company said")."""
+    orgs = [e for e in head.doc.ents if e.label_ == "ORG" and e.end <= head.i]
+    return _join(list(orgs[-1])) if orgs else None
 
 
 _PERSON_PRONOUNS = {"he", "she", "i", "who"}

@@ -59,11 +59,19 @@ class FramingTerms:
         for m in self._hedges.finditer(text):
             if in_quote(m.start(1)):
                 continue
+            if re.match(r"\s+of\b", text[m.end(1):]):
+                continue  # "suspected of attacking officers": the charge, not the outlet's doubt
             items.append(_item("hedge", m.group(1), m.group(1).lower(), m.start(1), m.end(1)))
         for tok in doc:
             lemma = tok.lemma_.lower()
-            if tok.pos_ == "VERB" and lemma in self.lex.reporting_verbs and any(c.dep_ in ("nsubj", "ccomp") for c in tok.children):
-                items.append(_item("reporting_verb", tok.text, lemma, tok.idx, tok.idx + len(tok.text)))
+            if tok.pos_ != "VERB" or lemma not in self.lex.reporting_verbs or in_quote(tok.idx):
+                continue
+            deps = {c.dep_ for c in tok.children}
+            if not deps & {"nsubj", "ccomp"}:
+                continue
+            if "dobj" in deps and not deps & {"ccomp", "parataxis"}:
+                continue  # "claim compensation": a verb with a plain object reports nothing
+            items.append(_item("reporting_verb", tok.text, lemma, tok.idx, tok.idx + len(tok.text)))
         items.sort(key=lambda i: (i["start"], i["kind"]))
         doc._.framing = items
         return doc

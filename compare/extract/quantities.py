@@ -281,6 +281,36 @@ class QuantityClaims:
             for m in lex.measures:
                 if tok.lower_ in m.adjectives or tok.lemma_.lower() in m.predicates:
                     return m.name
+        if verb is not None:
+            return self._complement_measure(verb)
+        return None
+
+    def _complement_measure(self, verb: Token) -> str | None:
+        """'went on strike', 'taken to hospital', 'forced from their homes'; 'joined the march'."""
+        lex = self.lex
+        for prep in verb.children:
+            if prep.dep_ != "prep":
+                continue
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj":
+                    phrase = f"{prep.lower_} {pobj.lemma_.lower()}"
+                    found = next((m.name for m in lex.measures if phrase in m.complements), None)
+                    if found:
+                        return found
+        if verb.lemma_.lower() not in lex.participation_verbs:
+            return None
+        # the event taken part in: the object, "in X", the noun a relative clause hangs off
+        # ("a strike joined by 9,000"), else an event named in the sentence ("taking part")
+        events = [c for c in verb.children if c.dep_ == "dobj"]
+        events += [p for c in verb.children if c.dep_ == "prep" and c.lower_ == "in" for p in c.children if p.dep_ == "pobj"]
+        if verb.dep_ in ("relcl", "acl"):
+            events.append(verb.head)
+        events += [t for t in verb.sent if t.pos_ == "NOUN" and t not in events]
+        for tok in events:
+            lemma = tok.lemma_.lower()
+            found = next((m.name for m in lex.measures if m.people and (lemma in m.predicates or lemma in m.nouns)), None)
+            if found:
+                return found
         return None
 
 

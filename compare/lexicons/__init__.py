@@ -28,6 +28,8 @@ class Measure:
     adjectives: frozenset[str]
     units: frozenset[str]
     people: bool = False  # counts people: what happened to them decides the measure
+    # prepositional phrases of the verb that say what happened: "on strike", "to hospital"
+    complements: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -55,12 +57,29 @@ class Lexicons:
     predicate_classes: dict[str, frozenset[str]]  # verb -> the classes it belongs to
     change_steps: frozenset[str] = frozenset()  # nouns that measure a change: "rose 200 points"
     change_particle: frozenset[str] = frozenset()  # verbs whose up/down says the direction: "ended up 2%"
+    neutral_predicates: frozenset[str] = frozenset()  # verbs that report a figure, not a happening
+    participation_verbs: frozenset[str] = frozenset()  # "joined the march": the event names the measure
+    durations: frozenset[str] = frozenset()  # "hour", "year": figures that only qualify others
+    tallies: frozenset[str] = frozenset()  # measures of running counts, which updates change
+    marked_names: frozenset[str] = frozenset()  # naming variants that frame ("special military operation")
+    marked_canonicals: frozenset[str] = frozenset()  # names whose variants are plain unless marked
 
     def predicate_class(self, lemma: str | None) -> frozenset[str]:
-        """The classes a predicate belongs to; a verb in no class is its own class."""
+        """The classes a predicate belongs to; a verb in no class is its own class.
+
+        Light verbs, neutral verbs and verbs of change or of passing a mark (of a figure that is
+        a level: "rose to 24", "passed 2,000") belong to no class: they say nothing of what
+        happened to what is counted.
+        """
         if not lemma or lemma in self.light_verbs:
             return frozenset()  # "be", "put", "reach" relate a figure; they do not classify it
-        return self.predicate_classes.get(lemma, frozenset({lemma}))
+        classes = self.predicate_classes.get(lemma)
+        if classes:
+            return classes
+        if lemma in self.neutral_predicates or lemma in self.bound_verbs or lemma in self.change_up \
+                or lemma in self.change_down:
+            return frozenset()
+        return frozenset({lemma})
 
     def measure_names(self) -> list[str]:
         """Names of the measure classes, in lexicon order."""
@@ -127,12 +146,18 @@ def _build(data: dict[str, Any]) -> Lexicons:
             adjectives=frozenset(_words(spec, "adjectives")),
             units=frozenset(_words(spec, "units")),
             people=bool(spec.get("people", False)),
+            complements=frozenset(w.lower() for w in _words(spec, "complements")),
         ))
     naming: dict[str, str] = {}
+    marked: set[str] = set()
+    marked_canonicals: set[str] = set()
     names = _table(data, "naming")
     for canonical in names:
         for variant in _words(_table(names, canonical), "variants"):
             naming[variant] = canonical
+        if _words(_table(names, canonical), "marked"):
+            marked.update(_words(_table(names, canonical), "marked"))
+            marked_canonicals.add(canonical)
     classes = _table(data, "classes")
     return Lexicons(
         measures=tuple(measures),
@@ -156,6 +181,12 @@ def _build(data: dict[str, Any]) -> Lexicons:
         predicate_classes=_invert({name: _words(classes, name) for name in classes}),
         change_steps=frozenset(w.lower() for w in _words(_table(data, "change"), "steps")),
         change_particle=frozenset(_words(_table(data, "change"), "particle")),
+        neutral_predicates=frozenset(_words(_table(data, "neutral"), "verbs")),
+        participation_verbs=frozenset(_words(_table(data, "participation"), "verbs")),
+        durations=frozenset(_words(_table(data, "durations"), "nouns")),
+        tallies=frozenset(_words(_table(data, "tallies"), "measures")),
+        marked_names=frozenset(marked),
+        marked_canonicals=frozenset(marked_canonicals),
     )
 
 

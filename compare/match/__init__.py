@@ -9,6 +9,7 @@ rerun keeps each one's history (first run seen; new, unchanged or resolved).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import duckdb
@@ -26,7 +27,10 @@ from .numbers import (
     Side,
     align,
     claim_groups,
+    claim_things,
     classify,
+    compatible_sources,
+    misprint,
     number_discrepancies,
     reading_interval,
     same_speaker,
@@ -35,7 +39,7 @@ from .numbers import (
 from .quotes import quote_variants
 from .wire import wire_discrepancies
 
-__all__ = ["MAX_RATIO", "OPEN_FACTOR", "Side", "align", "classify", "event_discrepancies",
+__all__ = ["MAX_RATIO", "OPEN_FACTOR", "Side", "align", "classify", "compatible_sources", "event_discrepancies", "misprint",
            "number_discrepancies", "reading_interval", "run", "same_speaker", "value_clusters"]
 
 
@@ -57,7 +61,7 @@ _QUERIES = {
     "quotes": "SELECT a.event_id, q.id, q.article_id, a.outlet, q.text, q.speaker, q.verb FROM quotes q "
               "JOIN articles a ON a.id = q.article_id WHERE a.event_id IN (SELECT id FROM _match_events) "
               "ORDER BY a.event_id, q.article_id, q.start",
-    "framing": "SELECT a.event_id, f.article_id, a.outlet, f.kind, f.term, f.canonical FROM framing f "
+    "framing": "SELECT a.event_id, f.article_id, a.outlet, f.kind, f.term, f.canonical, f.start FROM framing f "
                "JOIN articles a ON a.id = f.article_id WHERE a.event_id IN (SELECT id FROM _match_events) "
                "ORDER BY a.event_id, f.article_id, f.start",
     "entities": "SELECT a.event_id, e.article_id, a.outlet, e.label, e.text FROM entities e "
@@ -102,11 +106,24 @@ def _discrepancies(event_id: str, data: dict[str, pl.DataFrame], settings: Setti
     rows = number_discrepancies(event_id, claims, lex, similarity=settings.match_similarity)
     wire_rows, family = wire_discrepancies(event_id, docs)
     rows += wire_rows
-    rows += omissions(event_id, claim_groups(claims, lex, similarity=settings.match_similarity), family, outlets,
-                      set(lex.measure_names()))
+    clusters: list[list[dict[str, Any]]] = []
+    group_of: list[int] = []
+    for k, thing in enumerate(claim_things(claims, lex, similarity=settings.match_similarity)):
+        for cluster in thing:
+            clusters.append(cluster)
+            group_of.append(k)
+    rows += omissions(event_id, clusters, family, outlets, set(lex.measure_names()), groups=group_of)
     rows += quote_variants(event_id, data["quotes"])
-    rows += framing_discrepancies(event_id, data["framing"], outlets, lex)
-    rows += spelling_variants(event_id, data["entities"], lex)
+    texts = dict(zip(articles["id"].to_list(), articles["text"].to_list()))
+    # the first article of each wire story: what a later copy changed is an edit, not framing
+    published = dict(zip(articles["id"].to_list(), articles["published"].to_list()))
+    first: dict[str, str] = {}
+    for article_id in sorted(family, key=lambda a: (published.get(a) is None, published.get(a) or 0, a)):
+        first.setdefault(family[article_id], article_id)
+    originals = {a: first[f] for a, f in family.items()}
+    rows += framing_discrepancies(event_id, data["framing"], outlets, lex, originals=originals, texts=texts)
+    common = {w for text in texts.values() for w in re.findall(r"(?<![.!?]\s)\b[a-z][a-z’'-]{4,}\b", text or "")}
+    rows += spelling_variants(event_id, data["entities"], lex, common=common)
     return rows
 
 
