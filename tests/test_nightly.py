@@ -119,12 +119,18 @@ def _contents(db: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
-def test_nightly_kill_9_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
+def _seeds_and_clean_run(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the seeds, and the database of one uninterrupted one-process run over it."""
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
     clean = tmp_path / "clean.duckdb"
     done = _run(["run", str(seeds), "--db", str(clean), "--out", str(tmp_path / "rc"), "--workers", "1", "-q"], cwd=tmp_path)
     assert done.returncode == 0, done.stderr
+    return seeds, clean
+
+
+def test_nightly_kill_9_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
+    seeds, clean = _seeds_and_clean_run(tmp_path)
     expected = _contents(clean)
     killed_at = []
     for delay in (0.2, 1.5, 2.5, 3.5, 5.0):
@@ -187,11 +193,7 @@ def _children(pid: int) -> set[int]:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find worker processes")
 def test_nightly_kill_9_during_two_worker_extraction_leaves_no_workers(tmp_path: Path) -> None:
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS, seeds)
-    clean = tmp_path / "clean.duckdb"
-    done = _run(["run", str(seeds), "--db", str(clean), "--out", str(tmp_path / "rc"), "--workers", "1", "-q"], cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
+    seeds, clean = _seeds_and_clean_run(tmp_path)
     db = tmp_path / "killed.duckdb"
     # batch size 1: shards of two articles, so the 14 seed articles go to the worker pool
     args = ["run", str(seeds), "--db", str(db), "--out", str(tmp_path / "rk"), "--workers", "2", "-q"]
