@@ -74,6 +74,21 @@ def test_attribution_reported_speech_in_the_following_sentence(
     assert (found["speaker"], found["reporting_verb"]) == (speaker, verb)
 
 
+@pytest.mark.parametrize(("text", "figure", "speaker"), [
+    # an earlier source that is not named tells nothing more than the noun itself
+    ("According to the company, 320 staff were working the night shift. "
+     "About 9,000 rail workers walked out on Monday, the union said.", "About 9,000", "union"),
+    ("Officials at the company said 40 employees were hurt. "
+     "Some 300 members joined the walkout, the union said.", "Some 300", "union"),
+    # a named one is what the bare noun stands for
+    ("Meridian Rail said 320 staff were working the night shift. "
+     "Only 12 trains ran on Monday, the operator said.", "12", "Meridian Rail"),
+])
+def test_attribution_bare_noun_after_an_unnamed_source_stays_itself(
+        nlp: Language, text: str, figure: str, speaker: str) -> None:
+    assert claim(nlp, text, figure)["speaker"] == speaker
+
+
 def test_attribution_first_sentence_keeps_its_own_speaker(nlp: Language) -> None:
     text = ("Ukraine's defence ministry said 40 drones were shot down overnight. "
             "The ministry added that 12 missiles were intercepted.")

@@ -171,6 +171,8 @@ class ClaimAttribution:
         text = _join(tokens)
         if not any(ch.isalpha() for ch in text) or head.like_num or head.lower_ in _VAGUE_HEADS:
             return None  # "hundreds feared buried": a figure is not a source
+        if _is_named(tokens):
+            memory.named.add(text)
         if not _is_named(tokens) and len(tokens) <= 3 and memory.entries:
             # "the agency said": the last named source whose words include the same noun,
             # else the last source that is not a person
@@ -180,12 +182,13 @@ class ClaimAttribution:
             for earlier in reversed(memory.entries):
                 if noun in earlier.lower() and all(w in earlier.lower() for w in wanted):
                     return earlier
-            # a bare "the agency": the last source that is not a person
+            # a bare "the agency": the last named source that is not a person; an unnamed one
+            # ("the company") says no more than the noun itself ("the union said" stays the union)
             definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children)
             if definite and len(tokens) == 1 and noun not in _TITLES:
                 for earlier in reversed(memory.entries):
                     if not memory.is_person(earlier) and earlier != text:
-                        return earlier
+                        return earlier if earlier in memory.named else text
         return text
 
     # -- claims ----------------------------------------------------------------------------
@@ -425,6 +428,7 @@ class Memory:
     def __init__(self) -> None:
         self.entries: list[str] = []
         self.persons: set[str] = set()
+        self.named: set[str] = set()  # sources given by name, which a bare "the agency" may stand for
 
     def add(self, who: str, *, person: bool = False) -> None:
         """Remember a source (or a person mentioned) as the most recent one."""
