@@ -233,3 +233,22 @@ def test_lexicons_badly_shaped_user_file_is_a_config_error(tmp_path: Path, text:
     path = write(tmp_path / "shape.toml", text)
     with pytest.raises(ConfigError, match="shape.toml"):
         load_lexicons((path,))
+
+
+def test_lexicons_generic_nouns_that_count_the_same_people(lex: Lexicons) -> None:
+    assert lex.generic_same["staff"] == lex.generic_same["employee"] == lex.generic_same["worker"] == "worker"
+    assert "soldier" not in lex.generic_same
+
+
+def test_lexicons_generic_same_must_be_lists_of_words(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[generic]\nsame = ["worker", "staff"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="same must be a list of lists of words"):
+        load_lexicons((bad,))
+
+
+def test_lexicons_user_groups_of_generic_nouns_add_to_the_builtin_ones(tmp_path: Path) -> None:
+    extra = tmp_path / "extra.toml"
+    extra.write_text('[generic]\nsame = [["medic", "paramedic"]]\n', encoding="utf-8")
+    lex = load_lexicons((extra,))
+    assert lex.generic_same["paramedic"] == "medic" and lex.generic_same["staff"] == "worker"

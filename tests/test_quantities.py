@@ -278,3 +278,12 @@ def test_quantities_particle_of_a_verb_is_no_direction(nlp: Language, text: str,
 def test_quantities_temperature_in_degrees_celsius(nlp: Language) -> None:
     claim = one_claim(nlp, "Temperatures reached 41.3 degrees Celsius in Salden on Tuesday.", "41.3 degrees Celsius")
     assert (claim["value"], claim["unit"], claim["measure"]) == (41.3, "deg", "temperature")
+
+
+@pytest.mark.parametrize(("text", "figure"), [
+    ("Delmont said 230 workers had been on the night shift when the fire broke out.", "230"),
+    ("According to the company, 320 staff were working the night shift at the time.", "320"),
+    ("The firm said 45 employees were sent home early on Friday.", "45"),
+])
+def test_quantities_workers_staff_and_employees_are_one_measure(nlp: Language, text: str, figure: str) -> None:
+    assert one_claim(nlp, text, figure)["measure"] == "worker"

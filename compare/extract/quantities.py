@@ -262,7 +262,8 @@ class QuantityClaims:
         if noun_measure is not None:
             return noun_measure.name
         if noun is not None and noun.pos_ in ("NOUN", "PROPN") and noun.is_alpha:
-            return noun.lemma_.lower()
+            lemma = noun.lemma_.lower()
+            return lex.generic_same.get(lemma, lemma)
         return None
 
     def _event_measure(self, noun: Token | None, verb: Token | None) -> str | None:

@@ -7,7 +7,7 @@ sections as the built-in files, and its entries are added to (or override) the b
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -55,6 +55,7 @@ class Lexicons:
     capitals: dict[str, str]
     quote_verbs: frozenset[str]
     predicate_classes: dict[str, frozenset[str]]  # verb -> the classes it belongs to
+    generic_same: dict[str, str] = field(default_factory=dict)  # generic noun -> the word its group counts as
     change_steps: frozenset[str] = frozenset()  # nouns that measure a change: "rose 200 points"
     change_particle: frozenset[str] = frozenset()  # verbs whose up/down says the direction: "ended up 2%"
     neutral_predicates: frozenset[str] = frozenset()  # verbs that report a figure, not a happening
@@ -92,7 +93,9 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = _merge(out[key], value)
         elif isinstance(value, list) and isinstance(out.get(key), list):
-            out[key] = list(dict.fromkeys([*out[key], *value]))
+            # word lists are unions; lists of lists (groups of words) are appended
+            out[key] = list(dict.fromkeys([*out[key], *value])) if all(
+                isinstance(v, str) for v in [*out[key], *value]) else [*out[key], *value]
         else:
             out[key] = value
     return out
@@ -123,6 +126,15 @@ def _words(data: dict[str, Any], key: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
         raise TypeError(f"{key} must be a list of strings")
     return value
+
+
+def _groups(data: dict[str, Any], key: str) -> dict[str, str]:
+    """Lists of words that mean the same, as word -> the first word of its list."""
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(
+            isinstance(g, list) and g and all(isinstance(w, str) for w in g) for g in value):
+        raise TypeError(f"{key} must be a list of lists of words")
+    return {w: group[0] for group in value for w in group}
 
 
 def _strings(data: dict[str, Any], key: str) -> dict[str, str]:
@@ -162,6 +174,7 @@ def _build(data: dict[str, Any]) -> Lexicons:
     return Lexicons(
         measures=tuple(measures),
         generic_nouns=frozenset(_words(_table(data, "generic"), "nouns")),
+        generic_same=_groups(_table(data, "generic"), "same"),
         unit_prefix=_strings(data, "prefix"),
         unit_suffix=_strings(data, "suffix"),
         reporting_verbs=_strings(data, "verbs"),
