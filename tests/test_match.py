@@ -328,3 +328,16 @@ def test_match_groups_repeating_one_figure_from_one_source_are_one_thing() -> No
             claim("m3", "a2", "News", "1.5 million euros", 1.5e6, 1.5e6, measure="money", unit="EUR", predicate="be",
                   counted=None, speaker="Green Alliance")]
     assert kinds(*rows) == ["attribution_difference"]
+
+
+def test_match_workers_and_staff_of_one_source_on_one_shift_conflict() -> None:
+    # "230 workers had been on the night shift" / "320 staff were working the night shift":
+    # nouns of one group of generic nouns count the same people, whatever the verb
+    rows = [claim("c1", "a1", "Chronicle", "230", 230, 230, measure="worker", predicate="be",
+                  counted="workers", speaker="Delmont Coatings"),
+            claim("c2", "a2", "Radio", "320", 320, 320, measure="worker", predicate="work",
+                  counted="staff", speaker="Delmont Coatings")]
+    assert kinds(*rows) == ["number_conflict"]
+    # students are not staff
+    rows[1] = {**rows[1], "measure": "student", "counted": "students"}
+    assert kinds(*rows) == []

@@ -333,7 +333,11 @@ def align(frame: pl.DataFrame, lex: Lexicons, *, similarity: float) -> list[list
                 loose.append(i)
             for name in classes:
                 by_class.setdefault(name, []).append(i)
-        own = next((m.nouns for m in lex.measures if m.name == rows[0]["measure"]), frozenset())
+        # the nouns of the measure; for a measure named by a generic noun, the nouns that count
+        # the same people ("workers", "staff", "employees")
+        own = next((m.nouns for m in lex.measures if m.name == rows[0]["measure"]), None)
+        if own is None:
+            own = frozenset(w for w, first in lex.generic_same.items() if first == rows[0]["measure"])
         for members in by_class.values():
             for part in _populations(members, rows, own | lex.generic_nouns):
                 for j in part[1:]:
