@@ -1012,7 +1012,7 @@ def _group_anchor(claim_ids: Iterable[str]) -> str:
 
 @dataclass
 class _EventRows:
-    """Everything the event pages show, read in one query per table, grouped by event."""
+    """Everything the event pages of a chunk show, read in one query per table, grouped by event."""
 
     discrepancies: dict[str, list[dict[str, Any]]]  # page order; "parsed" holds the details parsed
     claims: dict[str, dict[str, Any]]  # by id: every claim a discrepancy names, with sentence_start

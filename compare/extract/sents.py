@@ -11,20 +11,35 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc, Span, Token
 
-_CACHE: dict[int, tuple[Doc, list[int], list[int]]] = {}
+from typing import Callable, TypeVar
+
+_T = TypeVar("_T")
 _CACHE_SIZE = 256
 
 
-def _starts(doc: Doc) -> tuple[list[int], list[int]]:
-    entry = _CACHE.get(id(doc))
+def _per_doc(cache: dict[int, tuple[Doc, _T]], doc: Doc, compute: Callable[[Doc], _T]) -> _T:
+    """`compute(doc)`, worked out once per Doc (while at most _CACHE_SIZE Docs are cached)."""
+    entry = cache.get(id(doc))
     if entry is not None and entry[0] is doc:
-        return entry[1], entry[2]
+        return entry[1]
+    value = compute(doc)
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()
+    cache[id(doc)] = (doc, value)
+    return value
+
+
+def _bounds(doc: Doc) -> tuple[list[int], list[int]]:
     spans = list(doc.sents)
-    starts, ends = [s.start for s in spans], [s.end for s in spans]
-    if len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.clear()
-    _CACHE[id(doc)] = (doc, starts, ends)
-    return starts, ends
+    return [s.start for s in spans], [s.end for s in spans]
+
+
+_STARTS: dict[int, tuple[Doc, tuple[list[int], list[int]]]] = {}
+_TEXTS: dict[int, tuple[Doc, str]] = {}
+
+
+def _starts(doc: Doc) -> tuple[list[int], list[int]]:
+    return _per_doc(_STARTS, doc, _bounds)
 
 
 def sentences(doc: Doc) -> list[Span]:
@@ -40,16 +55,6 @@ def sentence_of(tok: Token) -> Span:
     return tok.doc[starts[i]:ends[i]]
 
 
-_TEXTS: dict[int, tuple[Doc, str]] = {}
-
-
 def doc_text(doc: Doc) -> str:
     """`doc.text`, joined once per Doc however many components ask for it."""
-    entry = _TEXTS.get(id(doc))
-    if entry is not None and entry[0] is doc:
-        return entry[1]
-    text = doc.text
-    if len(_TEXTS) >= _CACHE_SIZE:
-        _TEXTS.clear()
-    _TEXTS[id(doc)] = (doc, text)
-    return text
+    return _per_doc(_TEXTS, doc, lambda d: d.text)
